@@ -1,0 +1,313 @@
+using GrowthBook.FeatureManagement.Json;
+
+namespace GrowthBook.FeatureManagement.Conditions;
+
+/// <summary>
+/// Turns a condition (<c>mongrule</c> JSON) into a tree of <see cref="Condition"/> and
+/// <see cref="ValueMatcher"/> nodes: regexes built, versions padded, lists hashed, saved groups bound.
+/// The semantics are JS SDK 1.8.0's <c>mongrule.ts</c> (ENGINE-NOTES §0, §2.1), node by node.
+/// </summary>
+internal sealed class ConditionCompiler(SavedGroups savedGroups)
+{
+    /// <summary>
+    /// Conditions nested deeper than this (counting every object and array level) evaluate to false.
+    /// Real targeting conditions stay far below it; the limit keeps hostile payloads from exhausting the stack.
+    /// </summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>Problems seen while compiling (unknown operators, depth, bad regexes), for one log line each.</summary>
+    public List<string> Problems { get; } = [];
+
+    public SavedGroups SavedGroups => savedGroups;
+
+    /// <summary>Compiles a whole condition, as <c>evalCondition(obj, condition)</c> reads it.</summary>
+    /// <remarks>A condition with any part nested deeper than <see cref="MaxDepth"/> is false as a whole.</remarks>
+    public Condition Compile(in JsValue condition)
+    {
+        _tooDeep = false;
+        var compiled = CompileCondition(condition, 0);
+        return _tooDeep ? Condition.False : compiled;
+    }
+
+    /// <summary>Compiles a value condition, as <c>evalConditionValue(condition, value)</c> reads it.</summary>
+    public ValueMatcher CompileValue(in JsValue condition)
+    {
+        _tooDeep = false;
+        var compiled = CompileValue(condition, insensitive: false, 0);
+        return _tooDeep ? ValueMatcher.Never : compiled;
+    }
+
+    private bool _tooDeep;
+
+    private Condition CompileCondition(in JsValue condition, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            return TooDeep();
+        }
+
+        // Object.entries(condition): objects by key, arrays and strings by index; other values have no entries.
+        var clauses = new List<Condition>();
+        switch (condition.Type)
+        {
+            case JsType.Object:
+                foreach (var entry in condition.ObjectValue.Entries)
+                {
+                    clauses.Add(CompileClause(entry.Key, entry.Value, depth));
+                }
+
+                break;
+            case JsType.Array:
+                var items = condition.ArrayValue;
+                for (var i = 0; i < items.Length; i++)
+                {
+                    clauses.Add(CompileClause(i.ToString(System.Globalization.CultureInfo.InvariantCulture), items[i], depth));
+                }
+
+                break;
+            case JsType.String:
+                var text = condition.StringValue;
+                for (var i = 0; i < text.Length; i++)
+                {
+                    clauses.Add(CompileClause(i.ToString(System.Globalization.CultureInfo.InvariantCulture), JsValue.String(text[i].ToString()), depth));
+                }
+
+                break;
+            case JsType.Null:
+                return Condition.False; // Object.entries(null) throws in JS; a broken condition matches nobody
+            default:
+                break;
+        }
+
+        return clauses.Count switch
+        {
+            0 => Condition.True,
+            1 => clauses[0],
+            _ => new AllCondition([.. clauses]),
+        };
+    }
+
+    private Condition CompileClause(string key, in JsValue value, int depth)
+    {
+        switch (key)
+        {
+            case "$or":
+                return CompileList(value, depth, isOr: true, negate: false);
+            case "$nor":
+                return CompileList(value, depth, isOr: true, negate: true);
+            case "$and":
+                return CompileList(value, depth, isOr: false, negate: false);
+            case "$not":
+                return new NotCondition(CompileCondition(value, depth + 1));
+            case "$savedGroup":
+                return CompileSavedGroupReference(value);
+            default:
+                return new PathCondition(key, CompileValue(value, insensitive: false, depth + 1));
+        }
+    }
+
+    // evalOr / evalAnd read `conditions.length`: an array iterates, a string iterates its characters,
+    // anything else has no length (so $or/$and pass and $nor fails), and null throws (matches nobody).
+    private Condition CompileList(in JsValue value, int depth, bool isOr, bool negate)
+    {
+        Condition[] items;
+        switch (value.Type)
+        {
+            case JsType.Array:
+                items = Array.ConvertAll(value.ArrayValue, item => CompileCondition(item, depth + 1));
+                break;
+            case JsType.String:
+                items = value.StringValue.Select(c => CompileCondition(JsValue.String(c.ToString()), depth + 1)).ToArray();
+                break;
+            case JsType.Null:
+                return Condition.False;
+            default:
+                return isOr && negate ? Condition.False : Condition.True;
+        }
+
+        return isOr ? new AnyCondition(items, negate) : new AllCondition(items);
+    }
+
+    private Condition CompileSavedGroupReference(in JsValue reference)
+    {
+        if (reference.Type != JsType.Object)
+        {
+            return Condition.False;
+        }
+
+        var id = reference.ObjectValue["id"];
+        if (id.Type != JsType.String)
+        {
+            return Condition.False;
+        }
+
+        string? attributeKey = null;
+        if (reference.ObjectValue.TryGetValue("attributeKey", out var key))
+        {
+            if (key.Type != JsType.String)
+            {
+                return Condition.False; // falling back to the entry's attribute would test another population
+            }
+
+            attributeKey = key.StringValue;
+        }
+
+        return new SavedGroupCondition(savedGroups, id.StringValue, attributeKey);
+    }
+
+    private ValueMatcher CompileValue(in JsValue condition, bool insensitive, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            TooDeep();
+            return ValueMatcher.Never;
+        }
+
+        switch (condition.Type)
+        {
+            case JsType.String:
+                return new StringEqualsMatcher(condition.StringValue, insensitive);
+            case JsType.Number:
+                return new NumberEqualsMatcher(condition.NumberValue);
+            case JsType.Boolean:
+                return new BooleanEqualsMatcher(condition.BooleanValue);
+            case JsType.Null:
+                return NullMatcher.Instance;
+            case JsType.Array:
+                return new JsonEqualsMatcher(condition.ToJson(), JsType.Array);
+        }
+
+        var obj = condition.ObjectValue;
+        if (!IsOperatorObject(obj))
+        {
+            return new JsonEqualsMatcher(condition.ToJson(), JsType.Object);
+        }
+
+        var operators = new ValueMatcher[obj.Count];
+        var i = 0;
+        foreach (var entry in obj.Entries)
+        {
+            operators[i++] = CompileOperator(entry.Key, entry.Value, depth);
+        }
+
+        return operators.Length == 1 ? operators[0] : new AllOperatorsMatcher(operators);
+    }
+
+    // At least one key, and every key starts with '$'. An empty object is compared by equality.
+    private static bool IsOperatorObject(JsObject obj)
+    {
+        if (obj.Count == 0)
+        {
+            return false;
+        }
+
+        foreach (var entry in obj.Entries)
+        {
+            if (entry.Key.Length == 0 || entry.Key[0] != '$')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private ValueMatcher CompileOperator(string op, in JsValue expected, int depth)
+    {
+        switch (op)
+        {
+            case "$veq":
+            case "$vne":
+            case "$vgt":
+            case "$vgte":
+            case "$vlt":
+            case "$vlte":
+                return new VersionMatcher(op, PaddedVersion.Of(expected));
+            case "$eq":
+                return new StrictEqualsMatcher(expected, negate: false);
+            case "$ne":
+                return new StrictEqualsMatcher(expected, negate: true);
+            case "$lt":
+                return new RelationalMatcher(Relation.LessThan, expected);
+            case "$lte":
+                return new RelationalMatcher(Relation.LessOrEqual, expected);
+            case "$gt":
+                return new RelationalMatcher(Relation.GreaterThan, expected);
+            case "$gte":
+                return new RelationalMatcher(Relation.GreaterOrEqual, expected);
+            case "$exists":
+                return new ExistsMatcher(expected.IsTruthy);
+            case "$in":
+            case "$nin":
+            case "$ini":
+            case "$nini":
+                if (expected.Type != JsType.Array)
+                {
+                    return ValueMatcher.Never;
+                }
+
+                return new InMatcher(new InSet(expected.ArrayValue, insensitive: op.EndsWith('i')), negate: op.StartsWith("$n", StringComparison.Ordinal));
+            case "$inGroup":
+            case "$notInGroup":
+            {
+                // savedGroups[expected]: the operand is used as a property key, so it is stringified.
+                var values = savedGroups.ListValues(expected.ToJsString());
+                return values is null ? ValueMatcher.Never : new InMatcher(values, negate: op == "$notInGroup");
+            }
+
+            case "$not":
+                return new NotMatcher(CompileValue(expected, insensitive: false, depth + 1));
+            case "$size":
+                return new SizeMatcher(CompileValue(expected, insensitive: false, depth + 1));
+            case "$elemMatch":
+                return expected.Type == JsType.Object && IsOperatorObject(expected.ObjectValue)
+                    ? new ElemMatchMatcher(CompileValue(expected, insensitive: false, depth + 1), null)
+                    : new ElemMatchMatcher(null, CompileCondition(expected, depth + 1));
+            case "$all":
+            case "$alli":
+                if (expected.Type != JsType.Array)
+                {
+                    return ValueMatcher.Never;
+                }
+
+                var insensitive = op == "$alli";
+                return new AllMatcher(Array.ConvertAll(expected.ArrayValue, item => CompileValue(item, insensitive, depth + 1)));
+            case "$regex":
+            case "$regexi":
+            {
+                if (expected.Type != JsType.String)
+                {
+                    return ValueMatcher.Never;
+                }
+
+                var regex = JsRegex.TryCreate(expected.StringValue, ignoreCase: op == "$regexi");
+                if (regex is null)
+                {
+                    Problems.Add("invalid regular expression in " + op);
+                    return ValueMatcher.Never;
+                }
+
+                return new RegexMatcher(regex);
+            }
+
+            case "$type":
+                return expected.Type == JsType.String ? new TypeMatcher(expected.StringValue) : ValueMatcher.Never;
+            default:
+                Problems.Add("unknown operator " + op);
+                return ValueMatcher.Never;
+        }
+    }
+
+    private Condition TooDeep()
+    {
+        _tooDeep = true;
+        if (!Problems.Contains(DepthProblem))
+        {
+            Problems.Add(DepthProblem);
+        }
+
+        return Condition.False;
+    }
+
+    private static readonly string DepthProblem = $"condition nested deeper than {MaxDepth} levels (evaluates to false)";
+}

@@ -1,0 +1,152 @@
+using GrowthBook.FeatureManagement.Evaluation;
+using GrowthBook.FeatureManagement.StickyBucketing;
+
+namespace GrowthBook.FeatureManagement;
+
+/// <summary>
+/// A light, per-request view of GrowthBook for one user (the Python SDK's <c>GrowthBook</c> object): a payload,
+/// a user context, and the experiments already tracked for that user. Creating one costs a few fields; evaluation
+/// reads the shared, immutable payload. Not meant to be shared between threads of different users.
+/// </summary>
+public sealed class GrowthBookScope : IDisposable
+{
+    private readonly Observer _observer;
+    private StickyBucketState? _sticky;
+
+    /// <summary>Creates a scope over a payload for a user.</summary>
+    public GrowthBookScope(GrowthBookPayload payload, UserContext? user = null)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        Payload = payload;
+        User = user ?? UserContext.Anonymous;
+        _observer = new Observer(this);
+    }
+
+    /// <summary>The payload evaluated; replacing it takes effect on the next call.</summary>
+    public GrowthBookPayload Payload { get; set; }
+
+    /// <summary>The user evaluated for; replacing it takes effect on the next call.</summary>
+    public UserContext User { get; set; }
+
+    /// <summary>Called once per user, experiment and variation when the user is put in an experiment. Exceptions it throws are swallowed.</summary>
+    public Action<Experiment, ExperimentResult>? OnExperimentViewed { get; set; }
+
+    /// <summary>Called when a feature is evaluated (not for forced overrides). Exceptions it throws are swallowed.</summary>
+    public Action<string, FeatureResult>? OnFeatureUsage { get; set; }
+
+    /// <summary>Whether the feature's value is truthy for this user.</summary>
+    public bool IsOn(string key) => EvalFeature(key).On;
+
+    /// <summary>Whether the feature's value is falsy (or the feature unknown) for this user.</summary>
+    public bool IsOff(string key) => EvalFeature(key).Off;
+
+    /// <summary>The feature's value as <typeparamref name="T"/>, or <paramref name="fallback"/> when it is null, unknown, or of another type.</summary>
+    public T GetFeatureValue<T>(string key, T fallback) => EvalFeature(key).GetValue(fallback);
+
+    /// <summary>Evaluates a feature: its value, and why.</summary>
+    public FeatureResult EvalFeature(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var ctx = new EvaluationContext(Payload, User, _sticky, _observer.IsActive ? _observer : null);
+        return Evaluator.EvalFeature(ctx, key);
+    }
+
+    /// <summary>Runs an inline experiment for this user.</summary>
+    public ExperimentResult Run(Experiment experiment)
+    {
+        ArgumentNullException.ThrowIfNull(experiment);
+        var payload = Payload;
+        var ctx = new EvaluationContext(payload, User, _sticky, _observer.IsActive ? _observer : null);
+        return Evaluator.RunExperiment(ctx, experiment.GetDefinition(payload.SavedGroups), featureId: null);
+    }
+
+    /// <summary>
+    /// Turns sticky bucketing on: loads this user's documents from <paramref name="service"/> for every attribute the
+    /// payload's experiments hash on, then keeps assignments stable and saves new ones in the background.
+    /// </summary>
+    public async Task LoadStickyBucketsAsync(IStickyBucketService service, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var attribute in Payload.StickyBucketAttributes)
+        {
+            var value = User.Attributes.Values.TryGetValue(attribute, out var v) && v.IsTruthy ? v : Json.JsValue.EmptyString;
+            attributes[attribute] = Evaluator.ToStickyString(value);
+        }
+
+        var documents = await service.GetAllAssignmentsAsync(attributes, cancellationToken).ConfigureAwait(false);
+        _sticky = new StickyBucketState(
+            new Dictionary<string, StickyAssignmentsDocument>(documents, StringComparer.Ordinal),
+            doc => _ = SaveQuietly(service, doc));
+    }
+
+    /// <summary>The sticky-bucket documents as this scope knows them (loaded, plus assignments made since).</summary>
+    public IReadOnlyDictionary<string, StickyAssignmentsDocument> GetStickyBucketAssignmentDocs()
+        => _sticky?.Snapshot() ?? new Dictionary<string, StickyAssignmentsDocument>();
+
+    /// <summary>Stops callbacks; the scope holds nothing else that needs releasing.</summary>
+    public void Dispose()
+    {
+        OnExperimentViewed = null;
+        OnFeatureUsage = null;
+    }
+
+    private static async Task SaveQuietly(IStickyBucketService service, StickyAssignmentsDocument doc)
+    {
+        try
+        {
+            await service.SaveAssignmentsAsync(doc).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // A failing store must never break evaluation; the assignment stays in this scope's documents.
+        }
+    }
+
+    private sealed class Observer(GrowthBookScope scope) : IEvaluationObserver
+    {
+        private readonly HashSet<string> _tracked = new(StringComparer.Ordinal);
+
+        public bool IsActive => scope.OnExperimentViewed is not null || scope.OnFeatureUsage is not null;
+
+        public void OnExperimentViewed(Experiment experiment, ExperimentResult result)
+        {
+            var callback = scope.OnExperimentViewed;
+            if (callback is null)
+            {
+                return;
+            }
+
+            // Dedupe key: hashAttribute + hashValue + experiment key + variation id (ENGINE-NOTES §2.10).
+            var key = result.HashAttribute + result.RawHashValue.ToJsString() + experiment.Key + result.VariationId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            lock (_tracked)
+            {
+                if (!_tracked.Add(key))
+                {
+                    return;
+                }
+            }
+
+            try
+            {
+                callback(experiment, result);
+            }
+            catch (Exception)
+            {
+                // Tracking must never break evaluation.
+            }
+        }
+
+        public void OnFeatureUsage(string key, FeatureResult result)
+        {
+            try
+            {
+                scope.OnFeatureUsage?.Invoke(key, result);
+            }
+            catch (Exception)
+            {
+                // Tracking must never break evaluation.
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+namespace GrowthBook.FeatureManagement.StickyBucketing;
+
+/// <summary>
+/// One user's sticky-bucket documents, loaded before evaluation, read and updated by it (ENGINE-NOTES §2.8).
+/// Changed documents are handed to <see cref="Save"/>, which persists them without blocking evaluation.
+/// </summary>
+internal sealed class StickyBucketState(IDictionary<string, StickyAssignmentsDocument> documents, Action<StickyAssignmentsDocument> save)
+{
+    private readonly object _gate = new();
+
+    public Action<StickyAssignmentsDocument> Save => save;
+
+    public IReadOnlyDictionary<string, StickyAssignmentsDocument> Snapshot()
+    {
+        lock (_gate)
+        {
+            return new Dictionary<string, StickyAssignmentsDocument>(documents, StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary><c>getStickyBucketAssignments</c>: the fallback document's assignments, overlaid by the hash attribute's.</summary>
+    public Dictionary<string, string> GetAssignments(string hashKey, string? fallbackKey)
+    {
+        var assignments = new Dictionary<string, string>(StringComparer.Ordinal);
+        lock (_gate)
+        {
+            if (fallbackKey is not null && documents.TryGetValue(fallbackKey, out var fallback))
+            {
+                foreach (var (k, v) in fallback.Assignments)
+                {
+                    assignments[k] = v;
+                }
+            }
+
+            if (documents.TryGetValue(hashKey, out var doc))
+            {
+                foreach (var (k, v) in doc.Assignments)
+                {
+                    assignments[k] = v;
+                }
+            }
+        }
+
+        return assignments;
+    }
+
+    /// <summary><c>generateStickyBucketAssignmentDoc</c> + save when changed.</summary>
+    public void Assign(string attributeName, string attributeValue, string experimentKey, string variationKey)
+    {
+        var key = StickyAssignmentsDocument.GetKey(attributeName, attributeValue);
+        StickyAssignmentsDocument updated;
+        lock (_gate)
+        {
+            var existing = documents.TryGetValue(key, out var doc) ? doc.Assignments : null;
+            if (existing is not null && existing.TryGetValue(experimentKey, out var current) && current == variationKey)
+            {
+                return; // unchanged: nothing to save
+            }
+
+            var assignments = existing is null
+                ? new Dictionary<string, string>(StringComparer.Ordinal)
+                : new Dictionary<string, string>(existing, StringComparer.Ordinal);
+            assignments[experimentKey] = variationKey;
+            updated = new StickyAssignmentsDocument(attributeName, attributeValue, assignments);
+            documents[key] = updated;
+        }
+
+        save(updated);
+    }
+}

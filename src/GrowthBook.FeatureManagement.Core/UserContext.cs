@@ -1,0 +1,45 @@
+using GrowthBook.FeatureManagement.Json;
+
+namespace GrowthBook.FeatureManagement;
+
+/// <summary>
+/// Everything about one user that evaluation needs: attributes, the page URL, and developer overrides.
+/// Immutable and cheap to share; build one per request (or per user) and pass it to every call.
+/// </summary>
+public sealed class UserContext
+{
+    private readonly IReadOnlyDictionary<string, object?>? _forcedFeatureValues;
+
+    /// <summary>A user with no attributes.</summary>
+    public static UserContext Anonymous { get; } = new();
+
+    /// <summary>The user's attributes.</summary>
+    public GrowthBookAttributes Attributes { get; init; } = GrowthBookAttributes.Empty;
+
+    /// <summary>The current page URL, for URL targeting and <c>?experiment-key=N</c> querystring overrides.</summary>
+    public string? Url { get; init; }
+
+    /// <summary>Experiment key → forced variation index (QA and previews).</summary>
+    public IReadOnlyDictionary<string, int>? ForcedVariations { get; init; }
+
+    /// <summary>Feature key → forced value (source <see cref="FeatureSource.Override"/>). Values as for <see cref="GrowthBookAttributes.From"/>.</summary>
+    public IReadOnlyDictionary<string, object?>? ForcedFeatureValues
+    {
+        get => _forcedFeatureValues;
+        init
+        {
+            _forcedFeatureValues = value;
+            ForcedFeatures = value is null || value.Count == 0
+                ? null
+                : value.ToDictionary(pair => pair.Key, pair => FeatureValue.FromJs(JsJson.FromObject(pair.Value)), StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>QA mode: nobody is bucketed into experiments (forced variations still apply).</summary>
+    public bool QaMode { get; init; }
+
+    /// <summary>False turns experiments off for this user (everyone gets variation 0, not in experiment).</summary>
+    public bool Enabled { get; init; } = true;
+
+    internal Dictionary<string, FeatureValue>? ForcedFeatures { get; private init; }
+}
