@@ -1,0 +1,22 @@
+using BenchmarkDotNet.Running;
+
+namespace GrowthBook.FeatureManagement.Benchmarks;
+
+/// <summary>
+/// Entry point. Every BenchmarkDotNet switch works (<c>--filter</c>, <c>--job short|dry|medium</c>, <c>--list flat</c>, …).
+/// <c>--smoke</c> skips BenchmarkDotNet: it runs every [GlobalSetup] (and so every sanity check) and calls each
+/// benchmark method a few times in-process, in a couple of seconds, for CI. It measures nothing.
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        if (args.Contains("--smoke", StringComparer.Ordinal))
+        {
+            return SmokeRunner.Run(typeof(Program).Assembly, Console.Out);
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
+}
