@@ -11,6 +11,7 @@ namespace GrowthBook.FeatureManagement;
 public sealed class GrowthBookScope : IDisposable
 {
     private readonly Observer _observer;
+    private readonly GrowthBookClient? _client;
     private StickyBucketState? _sticky;
 
     /// <summary>Creates a scope over a payload for a user.</summary>
@@ -20,6 +21,13 @@ public sealed class GrowthBookScope : IDisposable
         Payload = payload;
         User = user ?? UserContext.Anonymous;
         _observer = new Observer(this);
+    }
+
+    /// <summary>A scope created by a client: its exposures go through the client's callbacks and dedupe too.</summary>
+    internal GrowthBookScope(GrowthBookPayload payload, UserContext user, GrowthBookClient client)
+        : this(payload, user)
+    {
+        _client = client;
     }
 
     /// <summary>The payload evaluated; replacing it takes effect on the next call.</summary>
@@ -107,10 +115,11 @@ public sealed class GrowthBookScope : IDisposable
     {
         private readonly HashSet<string> _tracked = new(StringComparer.Ordinal);
 
-        public bool IsActive => scope.OnExperimentViewed is not null || scope.OnFeatureUsage is not null;
+        public bool IsActive => scope.OnExperimentViewed is not null || scope.OnFeatureUsage is not null || scope._client?.HasClientTracking == true;
 
         public void OnExperimentViewed(Experiment experiment, ExperimentResult result)
         {
+            scope._client?.TrackExperiment(experiment, result, scope.User);
             var callback = scope.OnExperimentViewed;
             if (callback is null)
             {
@@ -118,7 +127,7 @@ public sealed class GrowthBookScope : IDisposable
             }
 
             // Dedupe key: hashAttribute + hashValue + experiment key + variation id (ENGINE-NOTES §2.10).
-            var key = result.HashAttribute + result.RawHashValue.ToJsString() + experiment.Key + result.VariationId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var key = GrowthBookClient.ExposureKey(experiment, result);
             lock (_tracked)
             {
                 if (!_tracked.Add(key))
@@ -139,6 +148,7 @@ public sealed class GrowthBookScope : IDisposable
 
         public void OnFeatureUsage(string key, FeatureResult result)
         {
+            scope._client?.TrackFeatureUsage(key, result, scope.User);
             try
             {
                 scope.OnFeatureUsage?.Invoke(key, result);

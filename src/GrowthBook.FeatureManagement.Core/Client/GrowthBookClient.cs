@@ -1,0 +1,351 @@
+using GrowthBook.FeatureManagement.Client;
+using GrowthBook.FeatureManagement.Evaluation;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Primitives;
+
+namespace GrowthBook.FeatureManagement;
+
+/// <summary>
+/// The shared GrowthBook client: one per application, thread-safe. It loads the payload (bootstrap, cache, API),
+/// keeps it current (stale-while-revalidate, polling or streaming), and evaluates features and experiments for any
+/// number of concurrent users, each call with its own <see cref="UserContext"/>. All users share one compiled payload.
+/// </summary>
+public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
+{
+    private readonly GrowthBookClientOptions _options;
+    private readonly FeatureRepository _repository;
+    private readonly RemoteEvaluator? _remote;
+    private readonly HttpClient _http;
+    private readonly bool _ownsHttpClient;
+    private readonly BoundedSet _trackedExposures;
+    private readonly TaskCompletionSource _initialized = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly IReadOnlyDictionary<string, int>? _globalForcedVariations;
+    private CancellationTokenSource _changeTokenSource = new();
+    private int _initializeStarted;
+
+    /// <summary>Creates a client. Call <see cref="InitializeAsync"/> (or let the host do it) before relying on fresh features.</summary>
+    /// <param name="options">The options; validated here.</param>
+    /// <param name="httpClient">The HttpClient to use (for example from <c>IHttpClientFactory</c>); a new one when null.</param>
+    /// <param name="cache">Where fetched payloads are kept; <see cref="InMemoryFeatureCache"/> when null.</param>
+    /// <param name="loggerFactory">Logging; categories start with <c>GrowthBook</c>.</param>
+    /// <param name="timeProvider">Time, for caching and backoff; the system clock when null.</param>
+    /// <exception cref="ArgumentException">The options are invalid; the message says what to set.</exception>
+    public GrowthBookClient(
+        GrowthBookClientOptions options,
+        HttpClient? httpClient = null,
+        IFeatureCache? cache = null,
+        ILoggerFactory? loggerFactory = null,
+        TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = options.Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid GrowthBook options: " + string.Join(" ", problems), nameof(options));
+        }
+
+        _options = options;
+        _ownsHttpClient = httpClient is null;
+        _http = httpClient ?? new HttpClient();
+        var time = timeProvider ?? TimeProvider.System;
+        var factory = loggerFactory ?? NullLoggerFactory.Instance;
+        _repository = new FeatureRepository(options, _http, cache ?? new InMemoryFeatureCache(time), time, factory.CreateLogger("GrowthBook.Client"));
+        _repository.Changed += OnRepositoryChanged;
+        if (options.RemoteEval)
+        {
+            _remote = new RemoteEvaluator(options, _http, time, factory.CreateLogger("GrowthBook.RemoteEval"));
+        }
+
+        _trackedExposures = new BoundedSet(options.TrackingDedupeCapacity);
+        _globalForcedVariations = options.ForcedVariations.Count > 0 ? new Dictionary<string, int>(options.ForcedVariations, StringComparer.Ordinal) : null;
+    }
+
+    /// <summary>Raised once per effective payload change (never for a refresh that changed nothing).</summary>
+    public event EventHandler<PayloadChangedEventArgs>? PayloadChanged;
+
+    /// <summary>The payload currently served (an empty one before initialisation).</summary>
+    public GrowthBookPayload Payload
+    {
+        get
+        {
+            _repository.OnRead();
+            return _repository.State.Payload;
+        }
+    }
+
+    /// <summary>Where the current payload came from.</summary>
+    public PayloadSource PayloadSource => _repository.State.Source;
+
+    /// <summary>When the current payload was fetched or last confirmed unchanged.</summary>
+    public DateTimeOffset PayloadFetchedAt => _repository.State.FetchedAt;
+
+    /// <summary>The last loading error (fetch, decryption, stream), or null.</summary>
+    public Exception? LastError => _repository.LastError;
+
+    /// <summary>Whether <see cref="InitializeAsync"/> has finished.</summary>
+    public bool IsInitialized => _initialized.Task.IsCompleted;
+
+    /// <summary>
+    /// Loads the first payload: the bootstrap (if any) at once, then the feature cache, then the API within
+    /// <see cref="GrowthBookClientOptions.InitializationTimeout"/>; then starts the refresh strategy. Never throws for
+    /// remote failures: the result says how it went. Calling it again returns the first call's result.
+    /// </summary>
+    public Task<InitializationResult> InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _initializeStarted, 1) == 1)
+        {
+            return WaitForInitializationAsync(cancellationToken);
+        }
+
+        return InitializeCoreAsync(cancellationToken);
+    }
+
+    private InitializationResult? _initializationResult;
+
+    private async Task<InitializationResult> InitializeCoreAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            _repository.LoadBootstrap();
+            var cached = await _repository.LoadFromCacheAsync(cancellationToken).ConfigureAwait(false);
+            InitializationResult result;
+            if (string.IsNullOrWhiteSpace(_options.ClientKey) || _options.RemoteEval)
+            {
+                result = new InitializationResult(_repository.State.Source == PayloadSource.None ? InitializationStatus.Failed : InitializationStatus.Bootstrap, _repository.State.Source, _repository.LastError);
+            }
+            else if (cached && _repository.State.Source == PayloadSource.Cache && _repository.IsFresh)
+            {
+                result = new InitializationResult(InitializationStatus.Cache, PayloadSource.Cache);
+            }
+            else
+            {
+                var fetch = _repository.RefreshAsync(cancellationToken);
+                var finished = await Task.WhenAny(fetch, Task.Delay(_options.InitializationTimeout, cancellationToken)).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+                var state = _repository.State;
+                if (finished == fetch && await fetch.ConfigureAwait(false))
+                {
+                    result = new InitializationResult(InitializationStatus.Network, state.Source);
+                }
+                else
+                {
+                    var status = state.Source switch
+                    {
+                        PayloadSource.Cache => InitializationStatus.Cache,
+                        PayloadSource.Bootstrap => InitializationStatus.Bootstrap,
+                        _ => finished == fetch ? InitializationStatus.Failed : InitializationStatus.TimedOut,
+                    };
+                    result = new InitializationResult(status, state.Source, _repository.LastError);
+                }
+            }
+
+            _repository.StartBackground();
+            _initializationResult = result;
+            _initialized.TrySetResult();
+            return result;
+        }
+        catch (OperationCanceledException)
+        {
+            Interlocked.Exchange(ref _initializeStarted, 0);
+            throw;
+        }
+    }
+
+    /// <summary>Waits until initialisation has finished (bounded by <paramref name="cancellationToken"/>).</summary>
+    public async Task<InitializationResult> WaitForInitializationAsync(CancellationToken cancellationToken = default)
+    {
+        await _initialized.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return _initializationResult!;
+    }
+
+    /// <summary>Fetches the payload now (concurrent calls share one request). True when the API answered with a usable payload.</summary>
+    public Task<bool> RefreshAsync(CancellationToken cancellationToken = default) => _repository.RefreshAsync(cancellationToken);
+
+    /// <summary>A change token that fires on the next effective payload change (for <c>ChangeToken.OnChange</c>).</summary>
+    public IChangeToken GetChangeToken() => new CancellationChangeToken(Volatile.Read(ref _changeTokenSource).Token);
+
+    /// <summary>Evaluates a feature for a user.</summary>
+    public FeatureResult EvalFeature(string key, UserContext user)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(user);
+        ThrowIfRemote();
+        return Evaluator.EvalFeature(Context(Payload, user), key);
+    }
+
+    /// <summary>Whether the feature's value is truthy for the user.</summary>
+    public bool IsOn(string key, UserContext user) => EvalFeature(key, user).On;
+
+    /// <summary>Whether the feature's value is falsy (or the feature unknown) for the user.</summary>
+    public bool IsOff(string key, UserContext user) => EvalFeature(key, user).Off;
+
+    /// <summary>The feature's value as <typeparamref name="T"/> for the user, or <paramref name="fallback"/> when null, unknown or of another type.</summary>
+    public T GetFeatureValue<T>(string key, T fallback, UserContext user) => EvalFeature(key, user).GetValue(fallback);
+
+    /// <summary>Runs an inline experiment for a user.</summary>
+    public ExperimentResult Run(Experiment experiment, UserContext user)
+    {
+        ArgumentNullException.ThrowIfNull(experiment);
+        ArgumentNullException.ThrowIfNull(user);
+        ThrowIfRemote();
+        var payload = Payload;
+        return Evaluator.RunExperiment(Context(payload, user), experiment.GetDefinition(payload.SavedGroups), featureId: null);
+    }
+
+    /// <summary>Evaluates a feature for a user; with remote evaluation on, fetches (or reuses) the user's evaluated payload first.</summary>
+    public async ValueTask<FeatureResult> EvalFeatureAsync(string key, UserContext user, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(user);
+        var payload = _remote is null ? Payload : await _remote.GetPayloadAsync(Effective(user), cancellationToken).ConfigureAwait(false);
+        return Evaluator.EvalFeature(Context(payload, user), key);
+    }
+
+    /// <summary>
+    /// A light per-request object for one user over the current payload: no fetch, a few fields to create.
+    /// Its tracking goes to the client's callbacks and dedupe.
+    /// </summary>
+    public GrowthBookScope CreateScope(UserContext user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ThrowIfRemote();
+        return new GrowthBookScope(Payload, Effective(user), this);
+    }
+
+    /// <summary>Like <see cref="CreateScope"/>, but with remote evaluation on it first fetches (or reuses) the user's evaluated payload.</summary>
+    public async ValueTask<GrowthBookScope> CreateScopeAsync(UserContext user, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        if (_remote is null)
+        {
+            return CreateScope(user);
+        }
+
+        var effective = Effective(user);
+        return new GrowthBookScope(await _remote.GetPayloadAsync(effective, cancellationToken).ConfigureAwait(false), effective, this);
+    }
+
+    private void ThrowIfRemote()
+    {
+        if (_remote is not null)
+        {
+            throw new InvalidOperationException("This client uses remote evaluation: call EvalFeatureAsync or CreateScopeAsync, which fetch the user's evaluated features.");
+        }
+    }
+
+    private EvaluationContext Context(GrowthBookPayload payload, UserContext user)
+        => new(payload, Effective(user), sticky: null, HasTracking ? new ClientObserver(this, user) : null);
+
+    private bool HasTracking => _options.OnExperimentViewed is not null || _options.OnFeatureUsage is not null;
+
+    // Client-wide settings merged into the user's: the user's own values win.
+    internal UserContext Effective(UserContext user)
+    {
+        if (_globalForcedVariations is null && !_options.QaMode && _options.Enabled)
+        {
+            return user;
+        }
+
+        var forced = user.ForcedVariations;
+        if (_globalForcedVariations is not null)
+        {
+            var merged = new Dictionary<string, int>(_globalForcedVariations, StringComparer.Ordinal);
+            foreach (var (k, v) in user.ForcedVariations ?? new Dictionary<string, int>())
+            {
+                merged[k] = v;
+            }
+
+            forced = merged;
+        }
+
+        return new UserContext
+        {
+            Attributes = user.Attributes,
+            Url = user.Url,
+            ForcedVariations = forced,
+            ForcedFeatureValues = user.ForcedFeatureValues,
+            QaMode = user.QaMode || _options.QaMode,
+            Enabled = user.Enabled && _options.Enabled,
+        };
+    }
+
+    /// <summary>Tracks an exposure through the client's bounded dedupe; false when it was already tracked.</summary>
+    internal void TrackExperiment(Experiment experiment, ExperimentResult result, UserContext user)
+    {
+        var callback = _options.OnExperimentViewed;
+        if (callback is null || !_trackedExposures.Add(ExposureKey(experiment, result)))
+        {
+            return;
+        }
+
+        try
+        {
+            callback(experiment, result, user);
+        }
+        catch (Exception)
+        {
+            // Tracking must never break evaluation.
+        }
+    }
+
+    internal void TrackFeatureUsage(string key, FeatureResult result, UserContext user)
+    {
+        try
+        {
+            _options.OnFeatureUsage?.Invoke(key, result, user);
+        }
+        catch (Exception)
+        {
+            // Tracking must never break evaluation.
+        }
+    }
+
+    internal bool HasClientTracking => HasTracking;
+
+    // hashAttribute + hashValue + experiment key + variation id (ENGINE-NOTES §2.10).
+    internal static string ExposureKey(Experiment experiment, ExperimentResult result)
+        => result.HashAttribute + result.RawHashValue.ToJsString() + experiment.Key + result.VariationId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private void OnRepositoryChanged(PayloadState previous, PayloadState current)
+    {
+        var old = Interlocked.Exchange(ref _changeTokenSource, new CancellationTokenSource());
+        try
+        {
+            PayloadChanged?.Invoke(this, new PayloadChangedEventArgs(previous.Payload, current.Payload, current.Source));
+        }
+        finally
+        {
+            try
+            {
+                old.Cancel();
+            }
+            catch (AggregateException)
+            {
+                // A change-token callback failed; other listeners were still notified.
+            }
+
+            old.Dispose();
+        }
+    }
+
+    /// <summary>Stops background refresh and streaming and waits for them to end.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _repository.DisposeAsync().ConfigureAwait(false);
+        if (_ownsHttpClient)
+        {
+            _http.Dispose();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private sealed class ClientObserver(GrowthBookClient client, UserContext user) : IEvaluationObserver
+    {
+        public void OnExperimentViewed(Experiment experiment, ExperimentResult result) => client.TrackExperiment(experiment, result, user);
+
+        public void OnFeatureUsage(string key, FeatureResult result) => client.TrackFeatureUsage(key, result, user);
+    }
+}
