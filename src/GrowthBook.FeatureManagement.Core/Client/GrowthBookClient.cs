@@ -21,6 +21,8 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
     private readonly BoundedSet _trackedExposures;
     private readonly TaskCompletionSource _initialized = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly IReadOnlyDictionary<string, int>? _globalForcedVariations;
+    private readonly Telemetry.TelemetryDispatcher _telemetry;
+    private readonly TimeProvider _time;
     private CancellationTokenSource _changeTokenSource = new();
     private int _initializeStarted;
 
@@ -30,13 +32,15 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
     /// <param name="cache">Where fetched payloads are kept; <see cref="InMemoryFeatureCache"/> when null.</param>
     /// <param name="loggerFactory">Logging; categories start with <c>GrowthBook</c>.</param>
     /// <param name="timeProvider">Time, for caching and backoff; the system clock when null.</param>
+    /// <param name="telemetryPublishers">Where exposures (and, for publishers that want them, evaluations) are handed, off the request path.</param>
     /// <exception cref="ArgumentException">The options are invalid; the message says what to set.</exception>
     public GrowthBookClient(
         GrowthBookClientOptions options,
         HttpClient? httpClient = null,
         IFeatureCache? cache = null,
         ILoggerFactory? loggerFactory = null,
-        TimeProvider? timeProvider = null)
+        TimeProvider? timeProvider = null,
+        IEnumerable<ITelemetryPublisher>? telemetryPublishers = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var problems = options.Validate();
@@ -49,7 +53,9 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
         _ownsHttpClient = httpClient is null;
         _http = httpClient ?? new HttpClient();
         var time = timeProvider ?? TimeProvider.System;
+        _time = time;
         var factory = loggerFactory ?? NullLoggerFactory.Instance;
+        _telemetry = new Telemetry.TelemetryDispatcher(telemetryPublishers ?? [], factory.CreateLogger("GrowthBook.Telemetry"));
         _repository = new FeatureRepository(options, _http, cache ?? new InMemoryFeatureCache(time), time, factory.CreateLogger("GrowthBook.Client"));
         _repository.Changed += OnRepositoryChanged;
         if (options.RemoteEval)
@@ -237,7 +243,7 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
     private EvaluationContext Context(GrowthBookPayload payload, UserContext user)
         => new(payload, Effective(user), sticky: null, HasTracking ? new ClientObserver(this, user) : null);
 
-    private bool HasTracking => _options.OnExperimentViewed is not null || _options.OnFeatureUsage is not null;
+    private bool HasTracking => _options.OnExperimentViewed is not null || _options.OnFeatureUsage is not null || _telemetry.HasPublishers;
 
     // Client-wide settings merged into the user's: the user's own values win.
     internal UserContext Effective(UserContext user)
@@ -274,14 +280,15 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
     internal void TrackExperiment(Experiment experiment, ExperimentResult result, UserContext user)
     {
         var callback = _options.OnExperimentViewed;
-        if (callback is null || !_trackedExposures.Add(ExposureKey(experiment, result)))
+        if ((callback is null && !_telemetry.HasPublishers) || !_trackedExposures.Add(ExposureKey(experiment, result)))
         {
             return;
         }
 
+        _telemetry.Enqueue(new ExperimentViewedEvent(experiment, result, user, _time.GetUtcNow()));
         try
         {
-            callback(experiment, result, user);
+            callback?.Invoke(experiment, result, user);
         }
         catch (Exception)
         {
@@ -291,6 +298,11 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
 
     internal void TrackFeatureUsage(string key, FeatureResult result, UserContext user)
     {
+        if (_telemetry.WantsEvaluations)
+        {
+            _telemetry.Enqueue(new FeatureEvaluatedEvent(key, result, user, _time.GetUtcNow()));
+        }
+
         try
         {
             _options.OnFeatureUsage?.Invoke(key, result, user);
@@ -333,6 +345,7 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
     public async ValueTask DisposeAsync()
     {
         await _repository.DisposeAsync().ConfigureAwait(false);
+        await _telemetry.DisposeAsync().ConfigureAwait(false);
         if (_ownsHttpClient)
         {
             _http.Dispose();
