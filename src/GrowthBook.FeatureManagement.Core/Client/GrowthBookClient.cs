@@ -86,6 +86,9 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
     /// <summary>When the current payload was fetched or last confirmed unchanged.</summary>
     public DateTimeOffset PayloadFetchedAt => _repository.State.FetchedAt;
 
+    /// <summary>Whether the current payload is younger than <see cref="GrowthBookClientOptions.CacheTtl"/>.</summary>
+    public bool IsPayloadFresh => _repository.IsFresh;
+
     /// <summary>The last loading error (fetch, decryption, stream), or null.</summary>
     public Exception? LastError => _repository.LastError;
 
@@ -178,6 +181,13 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(user);
         ThrowIfRemote();
         return Evaluator.EvalFeature(Context(Payload, user), key);
+    }
+
+    /// <summary>Evaluates against a payload snapshot the caller already holds (so a check and an evaluation see the same payload).</summary>
+    internal FeatureResult EvalFeature(GrowthBookPayload payload, string key, UserContext user)
+    {
+        ThrowIfRemote();
+        return Evaluator.EvalFeature(Context(payload, user), key);
     }
 
     /// <summary>Whether the feature's value is truthy for the user.</summary>

@@ -1,0 +1,155 @@
+using FeatureDefinitionModel = GrowthBook.FeatureManagement.Evaluation.FeatureDefinition;
+using Microsoft.Extensions.Options;
+using Microsoft.FeatureManagement;
+
+namespace GrowthBook.FeatureManagement;
+
+/// <summary>
+/// The one <see cref="IFeatureDefinitionProvider"/> Microsoft.FeatureManagement uses: GrowthBook's features composed
+/// with the app's configuration flags (both the <c>feature_management</c> and <c>FeatureManagement</c> schemas, read by
+/// Microsoft.FeatureManagement's own provider). Each GrowthBook feature is a definition enabled through the
+/// <c>GrowthBook</c> filter, listing the feature's possible values as variants. On a name clash,
+/// <see cref="GrowthBookFeatureManagementOptions.Precedence"/> decides. Definitions are built once per payload.
+/// </summary>
+public sealed class GrowthBookFeatureDefinitionProvider : IFeatureDefinitionProvider
+{
+    private readonly GrowthBookClient _client;
+    private readonly IFeatureDefinitionProvider _configuration;
+    private readonly GrowthBookFeatureManagementOptions _options;
+    private readonly VariantMapper _variants;
+    private volatile DefinitionCache? _cache;
+
+    internal GrowthBookFeatureDefinitionProvider(
+        GrowthBookClient client, IFeatureDefinitionProvider configuration, IOptions<GrowthBookFeatureManagementOptions> options, VariantMapper variants)
+    {
+        _client = client;
+        _configuration = configuration;
+        _options = options.Value;
+        _variants = variants;
+    }
+
+    /// <summary>The configuration provider this one composes with.</summary>
+    internal IFeatureDefinitionProvider Configuration => _configuration;
+
+    /// <inheritdoc />
+    public async Task<FeatureDefinition> GetFeatureDefinitionAsync(string featureName)
+    {
+        ArgumentNullException.ThrowIfNull(featureName);
+        var growthBook = Definitions().TryGetValue(featureName, out var definition) ? definition : null;
+        if (growthBook is not null && _options.Precedence == FeaturePrecedence.GrowthBook)
+        {
+            return growthBook;
+        }
+
+        var configured = await _configuration.GetFeatureDefinitionAsync(featureName).ConfigureAwait(false);
+        return configured ?? growthBook!;
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<FeatureDefinition> GetAllFeatureDefinitionsAsync()
+    {
+        var growthBook = Definitions();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        if (_options.Precedence == FeaturePrecedence.GrowthBook)
+        {
+            foreach (var definition in growthBook.Values)
+            {
+                seen.Add(definition.Name);
+                yield return definition;
+            }
+        }
+
+        await foreach (var definition in _configuration.GetAllFeatureDefinitionsAsync().ConfigureAwait(false))
+        {
+            if (seen.Add(definition.Name))
+            {
+                yield return definition;
+            }
+        }
+
+        if (_options.Precedence == FeaturePrecedence.Configuration)
+        {
+            foreach (var definition in growthBook.Values)
+            {
+                if (seen.Add(definition.Name))
+                {
+                    yield return definition;
+                }
+            }
+        }
+    }
+
+    /// <summary>Whether <paramref name="featureName"/> is served by GrowthBook (present in the payload, and not overridden by configuration).</summary>
+    internal async ValueTask<bool> IsGrowthBookFeatureAsync(GrowthBookPayload payload, string featureName)
+    {
+        if (!payload.TryGetFeature(featureName, out _))
+        {
+            return false;
+        }
+
+        return _options.Precedence == FeaturePrecedence.GrowthBook
+            || await _configuration.GetFeatureDefinitionAsync(featureName).ConfigureAwait(false) is null;
+    }
+
+    private IReadOnlyDictionary<string, FeatureDefinition> Definitions()
+    {
+        var payload = _client.Payload;
+        var cache = _cache;
+        if (cache is not null && ReferenceEquals(cache.Payload, payload))
+        {
+            return cache.Definitions;
+        }
+
+        var definitions = new Dictionary<string, FeatureDefinition>(StringComparer.Ordinal);
+        foreach (var key in payload.FeatureKeys)
+        {
+            payload.TryGetFeature(key, out var feature);
+            definitions[key] = ToDefinition(feature);
+        }
+
+        _cache = new DefinitionCache(payload, definitions);
+        return definitions;
+    }
+
+    private FeatureDefinition ToDefinition(FeatureDefinitionModel feature)
+    {
+        var variants = new List<VariantDefinition>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        void Add(string name, Json.FeatureValue value)
+        {
+            if (names.Add(name))
+            {
+                variants.Add(new VariantDefinition { Name = name, ConfigurationValue = _variants.Section(value) });
+            }
+        }
+
+        Add(_options.DefaultVariantName, feature.DefaultValue);
+        foreach (var rule in feature.Rules)
+        {
+            if (rule.ForceResult is { } force)
+            {
+                Add(rule.Id ?? _options.ForceVariantName, force.RawValue);
+            }
+
+            if (rule.Experiment is { } experiment)
+            {
+                for (var i = 0; i < experiment.Variations.Length; i++)
+                {
+                    var key = experiment.Meta is { } meta && i < meta.Length && meta[i].Key is { } k ? k : i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    Add(key, experiment.Variations[i]);
+                }
+            }
+        }
+
+        return new FeatureDefinition
+        {
+            Name = feature.Key,
+            EnabledFor = [new FeatureFilterConfiguration { Name = GrowthBookFeatureFilter.Alias }],
+            RequirementType = RequirementType.Any,
+            Status = FeatureStatus.Conditional,
+            Variants = variants,
+        };
+    }
+
+    private sealed record DefinitionCache(GrowthBookPayload Payload, IReadOnlyDictionary<string, FeatureDefinition> Definitions);
+}

@@ -1,0 +1,110 @@
+using GrowthBook.FeatureManagement;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.FeatureManagement;
+using Microsoft.FeatureManagement.FeatureFilters;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds GrowthBook to Microsoft.FeatureManagement.</summary>
+public static class GrowthBookFeatureManagementBuilderExtensions
+{
+    /// <summary>The name of the HttpClient the GrowthBook client uses (configure it with <c>AddHttpClient(GrowthBookHttpClientName)</c>).</summary>
+    public const string GrowthBookHttpClientName = "GrowthBook";
+
+    /// <summary>
+    /// Serves GrowthBook features through Microsoft.FeatureManagement, with options bound from
+    /// <paramref name="configuration"/> (for example <c>configuration.GetSection("GrowthBook")</c>) and validated at start.
+    /// </summary>
+    /// <example><code>services.AddFeatureManagement().AddGrowthBook(builder.Configuration.GetSection("GrowthBook"));</code></example>
+    public static IFeatureManagementBuilder AddGrowthBook(this IFeatureManagementBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        builder.Services.AddOptions<GrowthBookClientOptions>().Bind(configuration);
+        builder.Services.AddOptions<GrowthBookFeatureManagementOptions>().Bind(configuration);
+        return builder.AddGrowthBookCore();
+    }
+
+    /// <summary>Serves GrowthBook features through Microsoft.FeatureManagement, with options set in code and validated at start.</summary>
+    public static IFeatureManagementBuilder AddGrowthBook(
+        this IFeatureManagementBuilder builder,
+        Action<GrowthBookClientOptions> configure,
+        Action<GrowthBookFeatureManagementOptions>? configureFeatureManagement = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.AddOptions<GrowthBookClientOptions>().Configure(configure);
+        if (configureFeatureManagement is not null)
+        {
+            builder.Services.AddOptions<GrowthBookFeatureManagementOptions>().Configure(configureFeatureManagement);
+        }
+
+        return builder.AddGrowthBookCore();
+    }
+
+    private static IFeatureManagementBuilder AddGrowthBookCore(this IFeatureManagementBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<GrowthBookClientOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GrowthBookClientOptions>, GrowthBookOptionsValidation>());
+        services.AddHttpClient(GrowthBookHttpClientName);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IFeatureCache>(sp => new InMemoryFeatureCache(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new GrowthBookClient(
+            sp.GetRequiredService<IOptions<GrowthBookClientOptions>>().Value,
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(GrowthBookHttpClientName),
+            sp.GetRequiredService<IFeatureCache>(),
+            sp.GetService<ILoggerFactory>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetServices<ITelemetryPublisher>()));
+        services.AddHostedService<GrowthBookInitializationService>();
+        RegisterAspNetCoreIfPresent(services);
+        services.TryAddSingleton<IGrowthBookUserContextAccessor>(sp => new TargetingUserContextAccessor(sp.GetService<ITargetingContextAccessor>()));
+        services.TryAddSingleton<VariantMapper>();
+        builder.AddFeatureFilter<GrowthBookFeatureFilter>();
+
+        // Microsoft.FeatureManagement uses only the last IFeatureDefinitionProvider: wrap the configuration provider it registered.
+        var configuration = services.LastOrDefault(d => d.ServiceType == typeof(IFeatureDefinitionProvider))
+            ?? throw new InvalidOperationException("Call AddFeatureManagement() before AddGrowthBook().");
+        services.RemoveAll<IFeatureDefinitionProvider>();
+        services.TryAddSingleton(sp => new GrowthBookFeatureDefinitionProvider(
+            sp.GetRequiredService<GrowthBookClient>(),
+            (IFeatureDefinitionProvider)Resolve(sp, configuration),
+            sp.GetRequiredService<IOptions<GrowthBookFeatureManagementOptions>>(),
+            sp.GetRequiredService<VariantMapper>()));
+        services.AddSingleton<IFeatureDefinitionProvider>(sp => sp.GetRequiredService<GrowthBookFeatureDefinitionProvider>());
+
+        // GrowthBook features are evaluated by GrowthBook's engine; Microsoft.FeatureManagement's manager serves the rest.
+        var lifetime = services.LastOrDefault(d => d.ServiceType == typeof(IFeatureManager))?.Lifetime ?? ServiceLifetime.Singleton;
+        services.RemoveAll<IFeatureManager>();
+        services.RemoveAll<IVariantFeatureManager>();
+        services.Add(new ServiceDescriptor(typeof(GrowthBookFeatureManager), sp => new GrowthBookFeatureManager(
+            sp.GetRequiredService<GrowthBookClient>(),
+            sp.GetRequiredService<FeatureManager>(),
+            sp.GetRequiredService<IGrowthBookUserContextAccessor>(),
+            sp.GetRequiredService<GrowthBookFeatureDefinitionProvider>(),
+            sp.GetRequiredService<VariantMapper>()), lifetime));
+        services.Add(new ServiceDescriptor(typeof(IFeatureManager), sp => sp.GetRequiredService<GrowthBookFeatureManager>(), lifetime));
+        services.Add(new ServiceDescriptor(typeof(IVariantFeatureManager), sp => sp.GetRequiredService<GrowthBookFeatureManager>(), lifetime));
+        return builder;
+    }
+
+    // With GrowthBook.FeatureManagement.AspNetCore referenced, the one-line setup reads attributes from HttpContext.
+    private static void RegisterAspNetCoreIfPresent(IServiceCollection services)
+    {
+        var integration = Type.GetType("GrowthBook.FeatureManagement.AspNetCore.GrowthBookAspNetCoreIntegration, GrowthBook.FeatureManagement.AspNetCore", throwOnError: false);
+        integration?.GetMethod("Register", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)?.Invoke(null, [services]);
+    }
+
+    private static object Resolve(IServiceProvider services, ServiceDescriptor descriptor) => descriptor switch
+    {
+        { ImplementationInstance: { } instance } => instance,
+        { ImplementationFactory: { } factory } => factory(services),
+        { ImplementationType: { } type } => ActivatorUtilities.CreateInstance(services, type),
+        _ => throw new InvalidOperationException("Unsupported IFeatureDefinitionProvider registration."),
+    };
+}

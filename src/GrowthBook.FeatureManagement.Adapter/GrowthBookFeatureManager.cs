@@ -1,0 +1,151 @@
+using System.Runtime.CompilerServices;
+using GrowthBook.FeatureManagement.Evaluation;
+using Microsoft.FeatureManagement;
+using Microsoft.FeatureManagement.FeatureFilters;
+
+namespace GrowthBook.FeatureManagement;
+
+/// <summary>
+/// The <see cref="IFeatureManager"/> and <see cref="IVariantFeatureManager"/> behind Microsoft.FeatureManagement once
+/// GrowthBook is added: GrowthBook features are evaluated by GrowthBook's engine (the same buckets as every other
+/// GrowthBook SDK); every other name goes to Microsoft.FeatureManagement's own <see cref="FeatureManager"/>, so
+/// configuration flags and their filters keep working. Microsoft.FeatureManagement's per-request snapshots,
+/// <c>[FeatureGate]</c>, <c>&lt;feature&gt;</c>, <c>WithFeatureGate</c> and <c>UseForFeature</c> all come through here.
+/// </summary>
+public sealed class GrowthBookFeatureManager : IFeatureManager, IVariantFeatureManager
+{
+    private static readonly Task<bool> True = Task.FromResult(true);
+    private static readonly Task<bool> False = Task.FromResult(false);
+
+    private readonly GrowthBookClient _client;
+    private readonly FeatureManager _inner;
+    private readonly IGrowthBookUserContextAccessor _users;
+    private readonly GrowthBookFeatureDefinitionProvider _definitions;
+    private readonly VariantMapper _variants;
+
+    internal GrowthBookFeatureManager(
+        GrowthBookClient client,
+        FeatureManager inner,
+        IGrowthBookUserContextAccessor users,
+        GrowthBookFeatureDefinitionProvider definitions,
+        VariantMapper variants)
+    {
+        _client = client;
+        _inner = inner;
+        _users = users;
+        _definitions = definitions;
+        _variants = variants;
+    }
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<string> GetFeatureNamesAsync() => GetFeatureNamesAsync(CancellationToken.None);
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<string> GetFeatureNamesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var definition in _definitions.GetAllFeatureDefinitionsAsync().WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            yield return definition.Name;
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<bool> IsEnabledAsync(string feature)
+    {
+        var pending = IsEnabledAsync(feature, CancellationToken.None);
+        return pending.IsCompletedSuccessfully ? (pending.Result ? True : False) : pending.AsTask();
+    }
+
+    /// <inheritdoc />
+    public Task<bool> IsEnabledAsync<TContext>(string feature, TContext context)
+    {
+        var pending = IsEnabledAsync(feature, context, CancellationToken.None);
+        return pending.IsCompletedSuccessfully ? (pending.Result ? True : False) : pending.AsTask();
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> IsEnabledAsync(string feature, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(feature);
+        var payload = _client.Payload;
+        var served = _definitions.IsGrowthBookFeatureAsync(payload, feature);
+        var users = _users.GetUserContextAsync(cancellationToken);
+        if (served.IsCompletedSuccessfully && users.IsCompletedSuccessfully)
+        {
+            // The common case completes synchronously: no state machine, no allocation.
+            return served.Result
+                ? new ValueTask<bool>(_client.EvalFeature(payload, feature, users.Result).On)
+                : _inner.IsEnabledAsync(feature, cancellationToken);
+        }
+
+        return Slow(payload, feature, served, users, cancellationToken);
+
+        async ValueTask<bool> Slow(GrowthBookPayload payload, string feature, ValueTask<bool> served, ValueTask<UserContext> users, CancellationToken cancellationToken)
+        {
+            if (!await served.ConfigureAwait(false))
+            {
+                return await _inner.IsEnabledAsync(feature, cancellationToken).ConfigureAwait(false);
+            }
+
+            return _client.EvalFeature(payload, feature, await users.ConfigureAwait(false)).On;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> IsEnabledAsync<TContext>(string feature, TContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(feature);
+        var payload = _client.Payload;
+        if (!await _definitions.IsGrowthBookFeatureAsync(payload, feature).ConfigureAwait(false))
+        {
+            return await _inner.IsEnabledAsync(feature, context, cancellationToken).ConfigureAwait(false);
+        }
+
+        var user = await UserFromAsync(context, cancellationToken).ConfigureAwait(false);
+        return _client.EvalFeature(payload, feature, user).On;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<Variant> GetVariantAsync(string feature, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(feature);
+        var payload = _client.Payload;
+        if (!await _definitions.IsGrowthBookFeatureAsync(payload, feature).ConfigureAwait(false))
+        {
+            return await _inner.GetVariantAsync(feature, cancellationToken).ConfigureAwait(false);
+        }
+
+        var user = await _users.GetUserContextAsync(cancellationToken).ConfigureAwait(false);
+        return _variants.ToVariant(_client.EvalFeature(payload, feature, user));
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<Variant> GetVariantAsync(string feature, ITargetingContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(feature);
+        var payload = _client.Payload;
+        if (!await _definitions.IsGrowthBookFeatureAsync(payload, feature).ConfigureAwait(false))
+        {
+            return await _inner.GetVariantAsync(feature, context, cancellationToken).ConfigureAwait(false);
+        }
+
+        var user = await UserFromAsync(context, cancellationToken).ConfigureAwait(false);
+        return _variants.ToVariant(_client.EvalFeature(payload, feature, user));
+    }
+
+    /// <summary>The user for an evaluation context: a <see cref="UserContext"/> or <see cref="GrowthBookAttributes"/> as given, a targeting context mapped over the current user, anything else → the current user.</summary>
+    private async ValueTask<UserContext> UserFromAsync<TContext>(TContext context, CancellationToken cancellationToken)
+    {
+        switch (context)
+        {
+            case UserContext user:
+                return user;
+            case GrowthBookAttributes attributes:
+                return new UserContext { Attributes = attributes };
+            case ITargetingContext targeting:
+                return TargetingMapping.ToUser(targeting, await _users.GetUserContextAsync(cancellationToken).ConfigureAwait(false));
+            default:
+                return await _users.GetUserContextAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
