@@ -8,7 +8,6 @@ public sealed class ExperimentResult
 {
     private readonly FeatureValue _value;
     private readonly JsValue _hashValue;
-    private JsonElement? _hashValueElement;
 
     internal ExperimentResult(
         string key,
@@ -62,7 +61,7 @@ public sealed class ExperimentResult
     public string HashAttribute { get; }
 
     /// <summary>The hashed attribute's value, with its JSON type (an empty string when it was missing).</summary>
-    public JsonElement HashValue => _hashValueElement ??= JsJson.ToElement(_hashValue);
+    public JsonElement HashValue => JsJson.ToElement(_hashValue);
 
     /// <summary>Whether a sticky bucket decided the variation.</summary>
     public bool StickyBucketUsed { get; }

@@ -73,7 +73,7 @@ internal static class Evaluator
                 }
 
                 var fallback = ctx.Sticky is not null && !rule.DisableStickyBucketing ? rule.FallbackAttribute : null;
-                if (!IsIncludedInRollout(ctx, rule.Seed, rule.HashAttribute, fallback, rule.Range, rule.Coverage, rule.HashVersion))
+                if (!IsIncludedInRollout(ctx, rule.Seed, rule.SeedState, rule.HashAttribute, fallback, rule.Range, rule.Coverage, rule.HashVersion))
                 {
                     continue;
                 }
@@ -237,14 +237,14 @@ internal static class Evaluator
         }
 
         // 9. Hash and bucket.
-        if (Bucketing.Hash(exp.Seed, hashString, exp.HashVersion) is not { } n)
+        if (HashWithSeed(exp.Seed, exp.SeedState, hashString, exp.HashVersion) is not { } n)
         {
             return Exit(ctx, exp, featureId, exitResultNeeded);
         }
 
         if (!foundStickyBucket)
         {
-            assigned = Bucketing.ChooseVariation(n, exp.Ranges);
+            assigned = ChooseVariation(n, exp.Ranges);
         }
 
         // 9.5. Sticky bucket from a blocked version: unenrolled.
@@ -272,7 +272,7 @@ internal static class Evaluator
         }
 
         // 13. In the experiment.
-        var result = GetExperimentResult(ctx, exp, assigned, hashUsed: true, featureId, n, foundStickyBucket);
+        var result = GetExperimentResult(ctx, exp, assigned, hashUsed: true, featureId, n, foundStickyBucket, (hashAttribute, hashValue));
 
         // 13.5. Persist the sticky bucket.
         if (stickyActive)
@@ -289,8 +289,23 @@ internal static class Evaluator
         => exitResultNeeded ? GetExperimentResult(ctx, exp, -1, hashUsed: false, featureId) : NotInExperiment;
 
     /// <summary><c>getExperimentResult</c>.</summary>
+    /// <param name="ctx">The evaluation context.</param>
+    /// <param name="exp">The experiment.</param>
+    /// <param name="variationIndex">The assigned variation, or -1.</param>
+    /// <param name="hashUsed">Whether hashing decided.</param>
+    /// <param name="featureId">The feature, or null.</param>
+    /// <param name="bucket">The hash, when computed.</param>
+    /// <param name="stickyBucketUsed">Whether a sticky bucket decided.</param>
+    /// <param name="hash">The hash attribute and value when the caller already has them (the same <c>getHashAttribute</c> call).</param>
     private static ExperimentResult GetExperimentResult(
-        in EvaluationContext ctx, ExperimentDefinition exp, int variationIndex, bool hashUsed, string? featureId, double? bucket = null, bool stickyBucketUsed = false)
+        in EvaluationContext ctx,
+        ExperimentDefinition exp,
+        int variationIndex,
+        bool hashUsed,
+        string? featureId,
+        double? bucket = null,
+        bool stickyBucketUsed = false,
+        (string Attribute, JsValue Value)? hash = null)
     {
         var inExperiment = true;
         if (variationIndex < 0 || variationIndex >= exp.Variations.Length)
@@ -300,7 +315,7 @@ internal static class Evaluator
         }
 
         var stickyActive = ctx.Sticky is not null && !exp.DisableStickyBucketing;
-        var (hashAttribute, hashValue) = GetHashAttribute(ctx, exp.HashAttribute, stickyActive ? exp.FallbackAttribute : null);
+        var (hashAttribute, hashValue) = hash ?? GetHashAttribute(ctx, exp.HashAttribute, stickyActive ? exp.FallbackAttribute : null);
         var meta = exp.Meta is { } metas && variationIndex < metas.Length ? metas[variationIndex] : null;
         var key = meta?.Key ?? (variationIndex < IndexKeys.Length ? IndexKeys[variationIndex] : variationIndex.ToString(CultureInfo.InvariantCulture));
         return new ExperimentResult(
@@ -317,6 +332,27 @@ internal static class Evaluator
             bucket,
             meta?.Passthrough == true,
             hashUsed && inExperiment ? exp.Bandit : null);
+    }
+
+    /// <summary>
+    /// <c>hash(seed, value, version)</c> for a seed known at compile time: version 2 hashes <c>seed + value</c>, so the
+    /// FNV state after the seed is precomputed (<paramref name="seedState"/>) and only the value is hashed here.
+    /// </summary>
+    private static double? HashWithSeed(string seed, uint seedState, string value, int version)
+        => version == 2 ? Fnv.HashDecimal(Fnv.Append(seedState, value)) % 10000 / 10000.0 : Bucketing.Hash(seed, value, version);
+
+    /// <summary><c>chooseVariation(n, ranges)</c> over the compiled ranges.</summary>
+    private static int ChooseVariation(double n, BucketRange[] ranges)
+    {
+        for (var i = 0; i < ranges.Length; i++)
+        {
+            if (n >= ranges[i].Start && n < ranges[i].End)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary><c>getHashAttribute(attr, fallback)</c>: the attribute's value if truthy, else the fallback's, else "".</summary>
@@ -374,7 +410,7 @@ internal static class Evaluator
 
     /// <summary><c>isIncludedInRollout</c>.</summary>
     private static bool IsIncludedInRollout(
-        in EvaluationContext ctx, string seed, string? hashAttribute, string? fallbackAttribute, BucketRange? range, double? coverage, int hashVersion)
+        in EvaluationContext ctx, string seed, uint seedState, string? hashAttribute, string? fallbackAttribute, BucketRange? range, double? coverage, int hashVersion)
     {
         if (range is null && coverage is null)
         {
@@ -392,7 +428,7 @@ internal static class Evaluator
             return false;
         }
 
-        if (Bucketing.Hash(seed, hashValue.ToJsString(), hashVersion) is not { } n)
+        if (HashWithSeed(seed, seedState, hashValue.ToJsString(), hashVersion) is not { } n)
         {
             return false;
         }

@@ -54,6 +54,9 @@ internal sealed class ExperimentDefinition
 
     public required string Seed { get; init; }
 
+    /// <summary>FNV-1a state after <see cref="Seed"/>, for hash version 2 (which hashes <c>seed + value</c>).</summary>
+    public uint SeedState => field == 0 ? field = Fnv.Append(Fnv.OffsetBasis, Seed) : field;
+
     public ExperimentFilter[]? Filters { get; init; }
 
     public UrlTargeter? UrlTargeter { get; init; }

@@ -60,6 +60,9 @@ internal sealed class FeatureRule
 
     public string Seed { get; init; } = "";
 
+    /// <summary>FNV-1a state after <see cref="Seed"/>, for hash version 2.</summary>
+    public uint SeedState => field == 0 ? field = Hashing.Fnv.Append(Hashing.Fnv.OffsetBasis, Seed) : field;
+
     public string? HashAttribute { get; init; }
 
     public string? FallbackAttribute { get; init; }

@@ -6,7 +6,7 @@ namespace GrowthBook.FeatureManagement.Hashing;
 /// </summary>
 internal static class Fnv
 {
-    private const uint OffsetBasis = 0x811c9dc5;
+    public const uint OffsetBasis = 0x811c9dc5;
     private const uint Prime = 0x01000193;
 
     public static uint Hash(ReadOnlySpan<char> first, ReadOnlySpan<char> second)
