@@ -1,4 +1,5 @@
 using FeatureDefinitionModel = GrowthBook.FeatureManagement.Evaluation.FeatureDefinition;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Microsoft.FeatureManagement;
 
@@ -41,7 +42,7 @@ public sealed class GrowthBookFeatureDefinitionProvider : IFeatureDefinitionProv
             return growthBook;
         }
 
-        var configured = await _configuration.GetFeatureDefinitionAsync(featureName).ConfigureAwait(false);
+        var configured = await ConfiguredAsync(featureName).ConfigureAwait(false);
         return configured ?? growthBook!;
     }
 
@@ -88,8 +89,15 @@ public sealed class GrowthBookFeatureDefinitionProvider : IFeatureDefinitionProv
         }
 
         return _options.Precedence == FeaturePrecedence.GrowthBook
-            || await _configuration.GetFeatureDefinitionAsync(featureName).ConfigureAwait(false) is null;
+            || await ConfiguredAsync(featureName).ConfigureAwait(false) is null;
     }
+
+    // Configuration keys cannot hold ':' (Microsoft's provider throws for such a name), so no flag there can have it;
+    // a GrowthBook key may.
+    private Task<FeatureDefinition> ConfiguredAsync(string featureName)
+        => featureName.Contains(ConfigurationPath.KeyDelimiter, StringComparison.Ordinal)
+            ? Task.FromResult<FeatureDefinition>(null!)
+            : _configuration.GetFeatureDefinitionAsync(featureName);
 
     private IReadOnlyDictionary<string, FeatureDefinition> Definitions()
     {

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.FeatureManagement;
-using Microsoft.FeatureManagement.FeatureFilters;
 
 namespace GrowthBook.FeatureManagement;
 
@@ -9,10 +8,12 @@ namespace GrowthBook.FeatureManagement;
 /// flag. It passes when the GrowthBook feature is on for the current user. The feature evaluated is the filter's
 /// <c>Feature</c> parameter, or the flag's own name:
 /// <code>"EnabledFor": [ { "Name": "GrowthBook", "Parameters": { "Feature": "new-checkout" } } ]</code>
-/// The contextual form takes the user (<see cref="UserContext"/>, <see cref="GrowthBookAttributes"/> or a targeting context).
+/// Contextual evaluations (<c>IsEnabledAsync(name, context)</c> with a <see cref="UserContext"/>,
+/// <see cref="GrowthBookAttributes"/> or a targeting context) are served by companion filters registered under the
+/// same alias: Microsoft.FeatureManagement accepts only one filter interface per filter class.
 /// </summary>
 [FilterAlias(Alias)]
-public sealed class GrowthBookFeatureFilter : IFeatureFilter, IContextualFeatureFilter<UserContext>, IContextualFeatureFilter<GrowthBookAttributes>, IContextualFeatureFilter<ITargetingContext>
+public sealed class GrowthBookFeatureFilter : IFeatureFilter
 {
     /// <summary>The filter's name in configuration.</summary>
     public const string Alias = "GrowthBook";
@@ -32,35 +33,14 @@ public sealed class GrowthBookFeatureFilter : IFeatureFilter, IContextualFeature
     {
         ArgumentNullException.ThrowIfNull(context);
         var user = await _users.GetUserContextAsync(context.CancellationToken).ConfigureAwait(false);
-        return await IsOnAsync(context, user).ConfigureAwait(false);
+        return await IsOnAsync(_client, context, user).ConfigureAwait(false);
     }
 
-    /// <inheritdoc />
-    public Task<bool> EvaluateAsync(FeatureFilterEvaluationContext context, UserContext appContext)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        return IsOnAsync(context, appContext ?? UserContext.Anonymous);
-    }
-
-    /// <inheritdoc />
-    public Task<bool> EvaluateAsync(FeatureFilterEvaluationContext context, GrowthBookAttributes appContext)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        return IsOnAsync(context, new UserContext { Attributes = appContext ?? GrowthBookAttributes.Empty });
-    }
-
-    /// <inheritdoc />
-    public async Task<bool> EvaluateAsync(FeatureFilterEvaluationContext context, ITargetingContext appContext)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        var user = await _users.GetUserContextAsync(context.CancellationToken).ConfigureAwait(false);
-        return await IsOnAsync(context, appContext is null ? user : TargetingMapping.ToUser(appContext, user)).ConfigureAwait(false);
-    }
-
-    private async Task<bool> IsOnAsync(FeatureFilterEvaluationContext context, UserContext user)
+    /// <summary>Whether the filter's feature (its <c>Feature</c> parameter, else the flag's name) is on for <paramref name="user"/>.</summary>
+    internal static async Task<bool> IsOnAsync(GrowthBookClient client, FeatureFilterEvaluationContext context, UserContext user)
     {
         var key = context.Parameters?.GetValue<string?>("Feature") is { Length: > 0 } configured ? configured : context.FeatureName;
-        var result = await _client.EvalFeatureAsync(key, user, context.CancellationToken).ConfigureAwait(false);
+        var result = await client.EvalFeatureAsync(key, user, context.CancellationToken).ConfigureAwait(false);
         return result.On;
     }
 }

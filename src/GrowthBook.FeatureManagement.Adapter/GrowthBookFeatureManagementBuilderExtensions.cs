@@ -51,7 +51,9 @@ public static class GrowthBookFeatureManagementBuilderExtensions
         var services = builder.Services;
         services.AddOptions<GrowthBookClientOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GrowthBookClientOptions>, GrowthBookOptionsValidation>());
-        services.AddHttpClient(GrowthBookHttpClientName);
+        // IHttpClientFactory's default loggers write every request URL at Information level, and GrowthBook's URLs hold the
+        // client key (/api/features/{key}, /sub/{key}): the client logs its own failures, without the key.
+        services.AddHttpClient(GrowthBookHttpClientName).RemoveAllLoggers();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IFeatureCache>(sp => new InMemoryFeatureCache(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new GrowthBookClient(
@@ -66,6 +68,9 @@ public static class GrowthBookFeatureManagementBuilderExtensions
         services.TryAddSingleton<IGrowthBookUserContextAccessor>(sp => new TargetingUserContextAccessor(sp.GetService<ITargetingContextAccessor>()));
         services.TryAddSingleton<VariantMapper>();
         builder.AddFeatureFilter<GrowthBookFeatureFilter>();
+        builder.AddFeatureFilter<GrowthBookUserContextFilter>();
+        builder.AddFeatureFilter<GrowthBookAttributesFilter>();
+        builder.AddFeatureFilter<GrowthBookTargetingContextFilter>();
 
         // Microsoft.FeatureManagement uses only the last IFeatureDefinitionProvider: wrap the configuration provider it registered.
         var configuration = services.LastOrDefault(d => d.ServiceType == typeof(IFeatureDefinitionProvider))

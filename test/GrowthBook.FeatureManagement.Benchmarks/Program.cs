@@ -16,7 +16,21 @@ public static class Program
             return SmokeRunner.Run(typeof(Program).Assembly, Console.Out);
         }
 
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(WithDefaultArtifactsFolder(args));
         return 0;
+    }
+
+    // Results go next to this project (bin/Release/net10.0/../../..), not into whatever folder the command ran from.
+    private static string[] WithDefaultArtifactsFolder(string[] args)
+    {
+        if (args.Contains("--artifacts", StringComparer.Ordinal))
+        {
+            return args;
+        }
+
+        var projectDirectory = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", ".."));
+        return File.Exists(Path.Combine(projectDirectory, "GrowthBook.FeatureManagement.Benchmarks.csproj"))
+            ? [.. args, "--artifacts", Path.Combine(projectDirectory, "BenchmarkDotNet.Artifacts")]
+            : args;
     }
 }

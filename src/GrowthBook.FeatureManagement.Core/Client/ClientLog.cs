@@ -34,4 +34,7 @@ internal static partial class ClientLog
 
     [LoggerMessage(EventId = 108, Level = LogLevel.Warning, Message = "GrowthBook remote evaluation failed: {Problem}")]
     public static partial void RemoteEvalFailed(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 109, Level = LogLevel.Error, Message = "A GrowthBook PayloadChanged handler threw; the new payload is served and the other handlers were called")]
+    public static partial void ChangeHandlerFailed(ILogger logger, Exception exception);
 }

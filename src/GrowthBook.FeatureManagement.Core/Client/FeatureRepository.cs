@@ -26,10 +26,12 @@ internal sealed class FeatureRepository : IAsyncDisposable
     private readonly string _cacheKey;
     private readonly string? _decryptionKey;
     private readonly CancellationTokenSource _lifetime = new();
+    private readonly CancellationToken _stopping; // _lifetime's token, taken once: still readable after _lifetime is disposed
     private readonly object _gate = new();
     private readonly List<Task> _loops = [];
     private Task<bool>? _inflight;
     private FileSystemWatcher? _watcher;
+    private byte[]? _bootstrapHash; // of the bootstrap file content last applied
     private volatile PayloadState _state = PayloadState.Initial;
     private long _retryNotBeforeTimestamp = long.MinValue;
     private int _refreshFailures;
@@ -44,11 +46,15 @@ internal sealed class FeatureRepository : IAsyncDisposable
         _time = time;
         _logger = logger;
         _decryptionKey = options.EffectiveDecryptionKey;
+        _stopping = _lifetime.Token;
         _cacheKey = "growthbook:features:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(options.EffectiveApiHost + "||" + options.ClientKey)))[..32];
     }
 
     /// <summary>Raised once per effective payload change, after the new state is visible.</summary>
     public event Action<PayloadState, PayloadState>? Changed;
+
+    /// <summary>Raised when the stream says a remote-eval connection's features changed (<c>features-updated</c>).</summary>
+    public event Action? RemoteEvalInvalidated;
 
     public PayloadState State => _state;
 
@@ -85,7 +91,13 @@ internal sealed class FeatureRepository : IAsyncDisposable
         {
             if (_options.BootstrapFile is { } file)
             {
-                json = File.ReadAllText(file);
+                var bytes = File.ReadAllBytes(file);
+                using (var reader = new StreamReader(new MemoryStream(bytes), Encoding.UTF8, detectEncodingFromByteOrderMarks: true))
+                {
+                    json = reader.ReadToEnd(); // as File.ReadAllText reads it
+                }
+
+                _bootstrapHash = SHA256.HashData(bytes); // later file events with this same content are not changes
                 WatchBootstrapFile(file);
             }
         }
@@ -144,7 +156,7 @@ internal sealed class FeatureRepository : IAsyncDisposable
                 return Task.FromResult(false); // the server asked us to wait (429 Retry-After) or we are backing off
             }
 
-            var task = FetchAsync(_lifetime.Token);
+            var task = FetchAsync(_stopping);
             _inflight = task;
             _ = task.ContinueWith(
                 t =>
@@ -201,10 +213,10 @@ internal sealed class FeatureRepository : IAsyncDisposable
                 return Failed(new HttpRequestException($"the API answered {(int)response.StatusCode} {response.ReasonPhrase}", null, response.StatusCode));
             }
 
-            var body = await ReadBoundedAsync(response.Content, timeout.Token).ConfigureAwait(false);
+            var body = await ReadBoundedAsync(response.Content, _options.MaxPayloadBytes, timeout.Token).ConfigureAwait(false);
             if (!Apply(body, PayloadSource.Network, response.Headers.ETag?.ToString(), _time.GetUtcNow(), StaleAt()))
             {
-                return Failed(LastError);
+                return Failed(LastError, logged: true); // Apply logged why (once)
             }
 
             await StoreAsync(_state, body, cancellationToken).ConfigureAwait(false);
@@ -228,17 +240,18 @@ internal sealed class FeatureRepository : IAsyncDisposable
     private void Succeeded(bool sseSupported)
     {
         Interlocked.Exchange(ref _refreshFailures, 0);
+        LastError = null; // healthy again: health reporting must not keep showing a past failure
         if (sseSupported && _options.RefreshStrategy == RefreshStrategy.StaleWhileRevalidate)
         {
             StartStreaming(); // the API supports streaming: switch from revalidating on reads to holding a stream
         }
     }
 
-    private bool Failed(Exception? error)
+    private bool Failed(Exception? error, bool logged = false)
     {
         LastError = error;
         var failures = Interlocked.Increment(ref _refreshFailures);
-        if (error is not null)
+        if (error is not null && !logged)
         {
             ClientLog.FetchFailed(_logger, Describe(error), _state.Source);
         }
@@ -257,9 +270,9 @@ internal sealed class FeatureRepository : IAsyncDisposable
         return false;
     }
 
-    private async Task<byte[]> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
+    /// <summary>Reads a response body of at most <paramref name="limit"/> bytes; a larger one is refused without being read whole.</summary>
+    internal static async Task<byte[]> ReadBoundedAsync(HttpContent content, long limit, CancellationToken cancellationToken)
     {
-        var limit = _options.MaxPayloadBytes;
         if (content.Headers.ContentLength is { } length && length > limit)
         {
             throw new InvalidDataException($"the payload is {length} bytes, over the {limit}-byte limit (MaxPayloadBytes)");
@@ -372,7 +385,7 @@ internal sealed class FeatureRepository : IAsyncDisposable
             case RefreshStrategy.Polling:
                 lock (_gate)
                 {
-                    _loops.Add(Task.Run(() => PollLoopAsync(_lifetime.Token)));
+                    _loops.Add(Task.Run(() => PollLoopAsync(_stopping)));
                 }
 
                 break;
@@ -389,7 +402,7 @@ internal sealed class FeatureRepository : IAsyncDisposable
             }
 
             _streaming = true;
-            _loops.Add(Task.Run(() => StreamLoopAsync(_lifetime.Token)));
+            _loops.Add(Task.Run(() => StreamLoopAsync(_stopping)));
         }
     }
 
@@ -451,12 +464,20 @@ internal sealed class FeatureRepository : IAsyncDisposable
                     {
                         if (Apply(Encoding.UTF8.GetBytes(item.Data), PayloadSource.Stream, _state.ETag, _time.GetUtcNow(), StaleAt()))
                         {
+                            LastError = null;
                             await StoreAsync(_state, Encoding.UTF8.GetBytes(item.Data), cancellationToken).ConfigureAwait(false);
                         }
                     }
                     else if (item.EventType == "features-updated")
                     {
-                        await RefreshAsync(cancellationToken).ConfigureAwait(false);
+                        if (_options.RemoteEval)
+                        {
+                            RemoteEvalInvalidated?.Invoke(); // answers evaluated on the old rules are dropped and re-POSTed
+                        }
+                        else
+                        {
+                            await RefreshAsync(cancellationToken).ConfigureAwait(false);
+                        }
                     }
                 }
 
@@ -523,17 +544,24 @@ internal sealed class FeatureRepository : IAsyncDisposable
     private async Task ReloadBootstrapAsync(string file)
     {
         // Editors write in several steps: wait a moment, then read; a half-written file fails to parse and is retried on the next event.
-        if (!await DelayAsync(TimeSpan.FromMilliseconds(100), _lifetime.Token).ConfigureAwait(false))
+        if (!await DelayAsync(TimeSpan.FromMilliseconds(100), _stopping).ConfigureAwait(false))
         {
             return;
         }
 
         try
         {
-            var bytes = await File.ReadAllBytesAsync(file, _lifetime.Token).ConfigureAwait(false);
-            if (_state.Source is PayloadSource.None or PayloadSource.Bootstrap)
+            var bytes = await File.ReadAllBytesAsync(file, _stopping).ConfigureAwait(false);
+            var hash = SHA256.HashData(bytes);
+            lock (_gate)
             {
-                Apply(bytes, PayloadSource.Bootstrap, etag: null, _time.GetUtcNow(), long.MinValue);
+                // One write raises several file events: content already applied is not a change.
+                if (_disposed == 0 && _state.Source is (PayloadSource.None or PayloadSource.Bootstrap)
+                    && (_bootstrapHash is null || !hash.AsSpan().SequenceEqual(_bootstrapHash))
+                    && Apply(bytes, PayloadSource.Bootstrap, etag: null, _time.GetUtcNow(), long.MinValue))
+                {
+                    _bootstrapHash = hash;
+                }
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -21,10 +21,12 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
     private readonly BoundedSet _trackedExposures;
     private readonly TaskCompletionSource _initialized = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly IReadOnlyDictionary<string, int>? _globalForcedVariations;
+    private readonly ILogger _logger;
     private readonly Telemetry.TelemetryDispatcher _telemetry;
     private readonly TimeProvider _time;
     private CancellationTokenSource _changeTokenSource = new();
     private int _initializeStarted;
+    private int _disposed;
 
     /// <summary>Creates a client. Call <see cref="InitializeAsync"/> (or let the host do it) before relying on fresh features.</summary>
     /// <param name="options">The options; validated here.</param>
@@ -56,18 +58,23 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
         _time = time;
         var factory = loggerFactory ?? NullLoggerFactory.Instance;
         _telemetry = new Telemetry.TelemetryDispatcher(telemetryPublishers ?? [], factory.CreateLogger("GrowthBook.Telemetry"));
-        _repository = new FeatureRepository(options, _http, cache ?? new InMemoryFeatureCache(time), time, factory.CreateLogger("GrowthBook.Client"));
+        _logger = factory.CreateLogger("GrowthBook.Client");
+        _repository = new FeatureRepository(options, _http, cache ?? new InMemoryFeatureCache(time), time, _logger);
         _repository.Changed += OnRepositoryChanged;
         if (options.RemoteEval)
         {
             _remote = new RemoteEvaluator(options, _http, time, factory.CreateLogger("GrowthBook.RemoteEval"));
+            _repository.RemoteEvalInvalidated += _remote.Invalidate;
         }
 
         _trackedExposures = new BoundedSet(options.TrackingDedupeCapacity);
         _globalForcedVariations = options.ForcedVariations.Count > 0 ? new Dictionary<string, int>(options.ForcedVariations, StringComparer.Ordinal) : null;
     }
 
-    /// <summary>Raised once per effective payload change (never for a refresh that changed nothing).</summary>
+    /// <summary>
+    /// Raised once per effective payload change (never for a refresh that changed nothing). A handler that throws is
+    /// logged and does not stop the other handlers or the update.
+    /// </summary>
     public event EventHandler<PayloadChangedEventArgs>? PayloadChanged;
 
     /// <summary>The payload currently served (an empty one before initialisation).</summary>
@@ -334,7 +341,22 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
         var old = Interlocked.Exchange(ref _changeTokenSource, new CancellationTokenSource());
         try
         {
-            PayloadChanged?.Invoke(this, new PayloadChangedEventArgs(previous.Payload, current.Payload, current.Source));
+            if (PayloadChanged is { } handlers)
+            {
+                var args = new PayloadChangedEventArgs(previous.Payload, current.Payload, current.Source);
+                foreach (var handler in handlers.GetInvocationList().Cast<EventHandler<PayloadChangedEventArgs>>())
+                {
+                    try
+                    {
+                        handler(this, args);
+                    }
+                    catch (Exception e)
+                    {
+                        // A listener's bug must not undo the update, fail the refresh or silence the other listeners.
+                        ClientLog.ChangeHandlerFailed(_logger, e);
+                    }
+                }
+            }
         }
         finally
         {
@@ -351,9 +373,14 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Stops background refresh and streaming and waits for them to end.</summary>
+    /// <summary>Stops background refresh and streaming and waits for them to end. Calling it again does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return; // a host and a `using` may both dispose: only the first call does the work
+        }
+
         await _repository.DisposeAsync().ConfigureAwait(false);
         await _telemetry.DisposeAsync().ConfigureAwait(false);
         if (_ownsHttpClient)

@@ -5,7 +5,7 @@ namespace GrowthBook.FeatureManagement.Conditions;
 /// <summary>
 /// The list of an <c>$in</c>/<c>$nin</c>/<c>$ini</c>/<c>$nini</c> operator or a saved group, prepared for
 /// lookups: <c>Array.prototype.includes</c> (SameValueZero, type-strict) or, case-insensitively, strict
-/// equality after lowercasing strings. Long lists are hashed.
+/// equality after lowercasing strings with JS <c>toLowerCase</c> (<see cref="JsCase"/>). Long lists are hashed.
 /// </summary>
 internal sealed class InSet
 {
@@ -116,5 +116,5 @@ internal sealed class InSet
     }
 
     private static JsValue Fold(JsValue value)
-        => value.Type == JsType.String ? JsValue.String(value.StringValue.ToLowerInvariant()) : value;
+        => value.Type == JsType.String ? JsValue.String(JsCase.ToLowerCase(value.StringValue)) : value;
 }

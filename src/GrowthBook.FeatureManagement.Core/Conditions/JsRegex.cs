@@ -1,13 +1,13 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace GrowthBook.FeatureManagement.Conditions;
 
 /// <summary>
-/// Builds .NET regexes that behave like JavaScript's <c>new RegExp(pattern, flags)</c> as far as .NET can,
-/// with a match timeout so a catastrophic pattern from remote data cannot stall a request.
+/// Builds .NET regexes that match exactly what JavaScript's <c>new RegExp(pattern, flags)</c> matches (the JS SDK's
+/// <c>getRegex</c>, ENGINE-NOTES §2.1), with a match timeout so a catastrophic pattern from remote data cannot
+/// stall a request. The pattern is translated from JavaScript's syntax by <see cref="JsRegexTranslator"/>.
 /// </summary>
-internal static class JsRegex
+internal static partial class JsRegex
 {
     /// <summary>How long one match may run before it counts as "no match".</summary>
     public static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(25);
@@ -15,33 +15,24 @@ internal static class JsRegex
     /// <summary>Returns null when the pattern is not a valid regex (the operator is then false, as in JS).</summary>
     public static Regex? TryCreate(string pattern, bool ignoreCase)
     {
-        // Case folding must not depend on the machine's culture (Turkish 'I'): build under the invariant culture.
-        var previous = CultureInfo.CurrentCulture;
+        // getRegex escapes every "/" that follows a character other than "\" before compiling. Without the u flag
+        // "\/" and "/" are the same, but the step is kept so the translated text is the one JS compiles.
+        var escaped = UnescapedSlash().Replace(pattern, "$1\\/");
+        var translated = JsRegexTranslator.TryTranslate(escaped, ignoreCase);
+        if (translated is null)
+        {
+            return null;
+        }
+
         try
         {
-            CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-            var flags = ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None;
-            try
-            {
-                // ECMAScript mode gives JS meanings to \d, \w, \s and back-references.
-                return new Regex(pattern, flags | RegexOptions.ECMAScript, MatchTimeout);
-            }
-            catch (ArgumentException)
-            {
-                // Constructs ECMAScript mode refuses (lookbehind, named groups, \p{…}) but JS allows.
-                try
-                {
-                    return new Regex(pattern, flags | RegexOptions.CultureInvariant, MatchTimeout);
-                }
-                catch (ArgumentException)
-                {
-                    return null;
-                }
-            }
+            // The translation spells out every class, so no IgnoreCase (whose foldings are not JS's) is needed;
+            // CultureInvariant only governs case-insensitive back-references.
+            return new Regex(translated, RegexOptions.CultureInvariant, MatchTimeout);
         }
-        finally
+        catch (ArgumentException)
         {
-            CultureInfo.CurrentCulture = previous;
+            return null;
         }
     }
 
@@ -57,4 +48,7 @@ internal static class JsRegex
             return false;
         }
     }
+
+    [GeneratedRegex(@"([^\\])/", RegexOptions.CultureInvariant)]
+    private static partial Regex UnescapedSlash();
 }

@@ -16,22 +16,22 @@ internal abstract class ValueMatcher
     }
 }
 
-/// <summary>A string condition: <c>value + "" === condition</c> (lowercased on both sides when insensitive).</summary>
+/// <summary>A string condition: <c>value + "" === condition</c> (both sides through JS <c>toLowerCase</c> when insensitive, <see cref="JsCase"/>).</summary>
 internal sealed class StringEqualsMatcher(string expected, bool insensitive) : ValueMatcher
 {
-    private readonly string _expected = insensitive ? expected.ToLowerInvariant() : expected;
+    private readonly string _expected = insensitive ? JsCase.ToLowerCase(expected) : expected;
 
     public override bool Matches(in JsValue value, SavedGroupPath? visited)
     {
         if (value.Type == JsType.String)
         {
             return insensitive
-                ? string.Equals(value.StringValue.ToLowerInvariant(), _expected, StringComparison.Ordinal)
+                ? string.Equals(JsCase.ToLowerCase(value.StringValue), _expected, StringComparison.Ordinal)
                 : string.Equals(value.StringValue, _expected, StringComparison.Ordinal);
         }
 
         var text = value.ToJsString();
-        return string.Equals(insensitive ? text.ToLowerInvariant() : text, _expected, StringComparison.Ordinal);
+        return string.Equals(insensitive ? JsCase.ToLowerCase(text) : text, _expected, StringComparison.Ordinal);
     }
 }
 

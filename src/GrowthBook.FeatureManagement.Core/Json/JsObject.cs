@@ -1,8 +1,10 @@
 namespace GrowthBook.FeatureManagement.Json;
 
 /// <summary>
-/// An immutable JSON object that keeps its keys in insertion order (which <c>JSON.stringify</c>
-/// equality and condition iteration depend on) and finds a key quickly.
+/// An immutable JSON object that keeps its keys in JavaScript's property order (which <c>JSON.stringify</c>
+/// equality and condition iteration depend on) and finds a key quickly. That order is insertion order, except
+/// that array-index keys ("0", "1", … "4294967294") come first, in ascending numeric order: JS reorders them in
+/// every object, so <c>{"b":1,"1":2}</c> stringifies as <c>{"1":2,"b":1}</c> (ENGINE-NOTES §2.1, §2.13).
 /// </summary>
 internal sealed class JsObject
 {
@@ -14,9 +16,10 @@ internal sealed class JsObject
 
     public static readonly JsObject Empty = new([]);
 
-    /// <summary>Creates an object from entries whose keys are already unique.</summary>
+    /// <summary>Creates an object from entries whose keys are already unique (put in JS property order).</summary>
     public JsObject(KeyValuePair<string, JsValue>[] entries)
     {
+        entries = InPropertyOrder(entries);
         _entries = entries;
         if (entries.Length > LinearScanLimit)
         {
@@ -54,6 +57,85 @@ internal sealed class JsObject
     }
 
     public int Count => _entries.Length;
+
+    // OrdinaryOwnPropertyKeys: array indices ascending, then the string keys in insertion order. Most objects have
+    // no index keys, or have them first and sorted already, and are kept as they are.
+    private static KeyValuePair<string, JsValue>[] InPropertyOrder(KeyValuePair<string, JsValue>[] entries)
+    {
+        var indices = 0;
+        var inOrder = true;
+        var seenName = false;
+        var previous = 0u;
+        foreach (var entry in entries)
+        {
+            if (!TryGetArrayIndex(entry.Key, out var index))
+            {
+                seenName = true;
+                continue;
+            }
+
+            inOrder &= !seenName && (indices == 0 || index > previous);
+            previous = index;
+            indices++;
+        }
+
+        if (inOrder)
+        {
+            return entries;
+        }
+
+        var ordered = new KeyValuePair<string, JsValue>[entries.Length];
+        var keys = new uint[indices];
+        var next = 0;
+        foreach (var entry in entries)
+        {
+            if (TryGetArrayIndex(entry.Key, out var index))
+            {
+                keys[next] = index;
+                ordered[next++] = entry;
+            }
+        }
+
+        Array.Sort(keys, ordered, 0, indices);
+        foreach (var entry in entries)
+        {
+            if (!TryGetArrayIndex(entry.Key, out _))
+            {
+                ordered[next++] = entry;
+            }
+        }
+
+        return ordered;
+    }
+
+    /// <summary>An array index: the canonical decimal form of an integer from 0 to 2^32 − 2 ("01" and "4294967295" are not).</summary>
+    private static bool TryGetArrayIndex(string key, out uint index)
+    {
+        index = 0;
+        if (key.Length is 0 or > 10 || !char.IsAsciiDigit(key[0]) || (key[0] == '0' && key.Length > 1))
+        {
+            return false;
+        }
+
+        ulong value = 0;
+        foreach (var c in key)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+
+            value = (value * 10) + (ulong)(c - '0');
+        }
+
+        if (value > 4294967294)
+        {
+            return false;
+        }
+
+        index = (uint)value;
+        return true;
+    }
 
     public ReadOnlySpan<KeyValuePair<string, JsValue>> Entries => _entries;
 

@@ -4,13 +4,18 @@ using NUnit.Framework;
 namespace GrowthBook.FeatureManagement.Tests.Spec;
 
 /// <summary>
-/// Loads the spec suite: the bundled <c>cases.json</c>, plus every file named in <c>GROWTHBOOK_SPEC_CASES</c>
-/// (paths joined with the OS path separator), read through the same code. A file that is named but missing or
-/// not parseable fails loudly: its source throws, and NUnit reports the tests of that source as failed.
+/// Loads the spec suite: the bundled <c>cases.json</c>, the differential cases generated against the reference JS SDK
+/// (<c>Differential/differential-cases.json</c>, labelled "differential"; see <c>Differential/README.md</c>), plus
+/// every file named in <c>GROWTHBOOK_SPEC_CASES</c> (paths joined with the OS path separator), all read through the
+/// same code. A file that is named but missing or not parseable fails loudly: its source throws, and NUnit reports
+/// the tests of that source as failed.
 /// </summary>
 public static class SpecCases
 {
     public const string ExtraFilesVariable = "GROWTHBOOK_SPEC_CASES";
+
+    /// <summary>The label (and test-name prefix) of the differential cases.</summary>
+    public const string DifferentialLabel = "differential";
 
     private static readonly Lazy<IReadOnlyList<SpecCase>> All = new(Load);
 
@@ -38,6 +43,13 @@ public static class SpecCases
         var cases = new List<SpecCase>();
         var bundled = Path.Combine(TestContext.CurrentContext.TestDirectory, "Spec", "cases.json");
         cases.AddRange(LoadFile(bundled, "cases.json"));
+
+        // Checked in, so CI runs them without node; regenerated with Differential/generate.mjs.
+        var differential = Path.Combine(TestContext.CurrentContext.TestDirectory, "Differential", "differential-cases.json");
+        if (File.Exists(differential))
+        {
+            cases.AddRange(LoadFile(differential, DifferentialLabel));
+        }
 
         var extra = Environment.GetEnvironmentVariable(ExtraFilesVariable);
         if (!string.IsNullOrWhiteSpace(extra))

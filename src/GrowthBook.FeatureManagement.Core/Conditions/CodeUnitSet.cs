@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Text;
+
+namespace GrowthBook.FeatureManagement.Conditions;
+
+/// <summary>
+/// A set of UTF-16 code units kept as sorted, merged ranges: a character class of a translated JavaScript regex
+/// (<see cref="JsRegexTranslator"/>). JS regexes without the <c>u</c> flag match code unit by code unit, as .NET
+/// regexes do, so a class is fully described by the code units it holds.
+/// </summary>
+internal sealed class CodeUnitSet
+{
+    private const int MaxCodeUnit = 0xFFFF;
+
+    private readonly List<(int Lo, int Hi)> _ranges = [];
+    private bool _normalized = true;
+
+    public static CodeUnitSet Of(params (int Lo, int Hi)[] ranges)
+    {
+        var set = new CodeUnitSet();
+        foreach (var (lo, hi) in ranges)
+        {
+            set.Add(lo, hi);
+        }
+
+        return set;
+    }
+
+    public void Add(int codeUnit) => Add(codeUnit, codeUnit);
+
+    public void Add(int lo, int hi)
+    {
+        _ranges.Add((lo, hi));
+        _normalized = false;
+    }
+
+    public void Add(CodeUnitSet other)
+    {
+        foreach (var range in other.Ranges)
+        {
+            Add(range.Lo, range.Hi);
+        }
+    }
+
+    public IReadOnlyList<(int Lo, int Hi)> Ranges
+    {
+        get
+        {
+            Normalize();
+            return _ranges;
+        }
+    }
+
+    public bool IsEmpty => _ranges.Count == 0;
+
+    public bool Contains(int codeUnit)
+    {
+        Normalize();
+        int lo = 0, hi = _ranges.Count - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >> 1;
+            var (start, end) = _ranges[mid];
+            if (codeUnit < start)
+            {
+                hi = mid - 1;
+            }
+            else if (codeUnit > end)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public CodeUnitSet Complement()
+    {
+        var result = new CodeUnitSet();
+        var next = 0;
+        foreach (var (lo, hi) in Ranges)
+        {
+            if (lo > next)
+            {
+                result.Add(next, lo - 1);
+            }
+
+            next = hi + 1;
+        }
+
+        if (next <= MaxCodeUnit)
+        {
+            result.Add(next, MaxCodeUnit);
+        }
+
+        return result;
+    }
+
+    /// <summary>The set as one .NET regex atom: a character class, or a never-matching group when empty.</summary>
+    public string ToNetAtom()
+    {
+        var ranges = Ranges;
+        if (ranges.Count == 0)
+        {
+            return "(?!)";
+        }
+
+        if (ranges.Count == 1 && ranges[0].Lo == ranges[0].Hi)
+        {
+            return Escape(ranges[0].Lo);
+        }
+
+        var sb = new StringBuilder("[");
+        foreach (var (lo, hi) in ranges)
+        {
+            sb.Append(Escape(lo));
+            if (hi > lo)
+            {
+                if (hi > lo + 1)
+                {
+                    sb.Append('-');
+                }
+
+                sb.Append(Escape(hi));
+            }
+        }
+
+        return sb.Append(']').ToString();
+    }
+
+    /// <summary>A code unit written so that .NET reads it as that literal character, in or out of a class.</summary>
+    public static string Escape(int codeUnit)
+        => codeUnit is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9')
+            ? ((char)codeUnit).ToString()
+            : "\\u" + codeUnit.ToString("X4", CultureInfo.InvariantCulture);
+
+    private void Normalize()
+    {
+        if (_normalized)
+        {
+            return;
+        }
+
+        _ranges.Sort();
+        var merged = new List<(int Lo, int Hi)>(_ranges.Count);
+        foreach (var (lo, hi) in _ranges)
+        {
+            if (merged.Count > 0 && lo <= merged[^1].Hi + 1)
+            {
+                merged[^1] = (merged[^1].Lo, Math.Max(merged[^1].Hi, hi));
+            }
+            else
+            {
+                merged.Add((lo, hi));
+            }
+        }
+
+        _ranges.Clear();
+        _ranges.AddRange(merged);
+        _normalized = true;
+    }
+}
