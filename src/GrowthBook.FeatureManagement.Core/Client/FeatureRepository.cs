@@ -455,6 +455,16 @@ internal sealed class FeatureRepository : IAsyncDisposable
                 await foreach (var item in parser.EnumerateAsync(idle.Token).ConfigureAwait(false))
                 {
                     idle.CancelAfter(StreamIdleTimeout);
+
+                    // A live stream (pings included) means the payload is current: keep it fresh.
+                    if (_state.StaleAtTimestamp < StaleAt() - (long)(_time.TimestampFrequency / 2))
+                    {
+                        lock (_gate)
+                        {
+                            _state = _state with { StaleAtTimestamp = StaleAt() };
+                        }
+                    }
+
                     if (parser.ReconnectionInterval > TimeSpan.Zero)
                     {
                         retry = parser.ReconnectionInterval; // the server's `retry:`

@@ -324,7 +324,7 @@ internal static class Evaluator
             inExperiment,
             hashUsed,
             variationIndex,
-            exp.Variations[variationIndex],
+            variationIndex < exp.Variations.Length ? exp.Variations[variationIndex] : FeatureValue.Null, // no variations: JS reads undefined
             hashAttribute,
             hashValue,
             stickyBucketUsed,

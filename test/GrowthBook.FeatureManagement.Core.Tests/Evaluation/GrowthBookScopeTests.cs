@@ -143,4 +143,17 @@ public sealed class GrowthBookScopeTests
         using var b = JsonDocument.Parse(rebuilt.ToJson().GetRawText());
         Assert.That(Spec.JsonAssert.FindDifference(a.RootElement, b.RootElement, "$"), Is.Null);
     }
+
+    [Test]
+    public void AnInlineExperimentWithoutVariationsIsNotEnteredAndDoesNotThrow()
+    {
+        using var gb = Scope();
+        var result = gb.Run(Experiment.Parse("""{"key":"exp1","variations":[]}"""));
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.InExperiment, Is.False);
+            Assert.That(result.Key, Is.EqualTo("0"));
+            Assert.That(result.Value.ValueKind, Is.EqualTo(JsonValueKind.Null));
+        });
+    }
 }
