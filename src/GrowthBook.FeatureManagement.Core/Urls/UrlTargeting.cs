@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using GrowthBook.FeatureManagement.Conditions;
+using GrowthBook.FeatureManagement.Json;
 
 namespace GrowthBook.FeatureManagement.Urls;
 
@@ -82,7 +84,7 @@ internal static class UrlTargeting
             }
 
             var valueEnd = pair.IndexOf('=', eq + 1);
-            var value = JsParseInt(valueEnd < 0 ? pair.AsSpan(eq + 1) : pair.AsSpan(eq + 1, valueEnd - eq - 1));
+            var value = JsNumber.ParseInt(valueEnd < 0 ? pair.AsSpan(eq + 1) : pair.AsSpan(eq + 1, valueEnd - eq - 1));
             return value >= 0 && value < numVariations ? (int)value : null;
         }
 
@@ -128,52 +130,8 @@ internal static class UrlTargeting
         return redirect.Href;
     }
 
-    /// <summary>JS <c>parseInt(s)</c> with no radix: NaN when there is no digit.</summary>
-    internal static double JsParseInt(ReadOnlySpan<char> s)
-    {
-        var i = 0;
-        while (i < s.Length && IsJsWhiteSpace(s[i]))
-        {
-            i++;
-        }
-
-        var sign = 1.0;
-        if (i < s.Length && (s[i] == '+' || s[i] == '-'))
-        {
-            sign = s[i] == '-' ? -1.0 : 1.0;
-            i++;
-        }
-
-        var radix = 10;
-        if (i + 1 < s.Length && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X'))
-        {
-            radix = 16;
-            i += 2;
-        }
-
-        var start = i;
-        var value = 0.0;
-        for (; i < s.Length; i++)
-        {
-            var digit = HexValue(s[i]);
-            if (digit < 0 || digit >= radix)
-            {
-                break;
-            }
-
-            value = (value * radix) + digit;
-        }
-
-        return i == start ? double.NaN : sign * value;
-    }
-
     /// <summary>JS <c>LineTerminator</c>: what <c>.</c> does not match in a regex without the <c>s</c> flag.</summary>
     internal static bool IsJsLineTerminator(char c) => c is '\n' or '\r' or '\u2028' or '\u2029';
-
-    // StrWhiteSpaceChar of JS StringToNumber / parseInt: WhiteSpace (incl. Unicode Zs) and LineTerminator.
-    private static bool IsJsWhiteSpace(char c)
-        => c is '\t' or '\v' or '\f' or ' ' or '\u00A0' or '\uFEFF' or '\u1680' or (>= '\u2000' and <= '\u200A')
-            or '\u202F' or '\u205F' or '\u3000' || IsJsLineTerminator(c);
 
     internal static int HexValue(char c) => c switch
     {
@@ -191,9 +149,6 @@ internal static class UrlTargeting
 /// </summary>
 internal sealed class UrlTargeter
 {
-    /// <summary>How long one regex test may run before it counts as "no match".</summary>
-    private static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(50);
-
     // new URL(pattern, "https://_____") for simple patterns: "_____" is JS's stand-in for '*'.
     private static readonly WhatwgUrl SimpleBase = WhatwgUrl.Parse("https://_____", null)!;
 
@@ -247,72 +202,10 @@ internal sealed class UrlTargeter
     }
 
     /// <summary>
-    /// JS <c>getUrlRegExp</c>: unescaped <c>/</c> are escaped (<c>replace(/([^\\])\//g, "$1\\/")</c>), then
-    /// <c>new RegExp(…)</c> without flags. .NET gets ECMAScript mode when it accepts the pattern, else the default
-    /// options (culture-invariant); a pattern neither accepts is invalid and never matches (JS returns undefined).
-    /// The tested strings are ASCII (the href is percent-encoded), so .NET's <c>.</c>, <c>$</c> and <c>\s</c> agree
-    /// with JS here. Known gap: a few constructs only the fallback accepts mean something else in JS (without the
-    /// <c>u</c> flag <c>\p{L}</c> is the literal text "p{L}", and <c>(?i)</c> is a syntax error).
+    /// JS <c>getUrlRegExp</c>: the pattern compiled without flags, as conditions compile theirs (slash escaping and
+    /// the JavaScript-to-.NET translation included); null when JS would reject it (the pattern then never matches).
     /// </summary>
-    internal static Regex? CreateRegex(string pattern)
-    {
-        var escaped = new StringBuilder(pattern.Length + 8);
-        var i = 0;
-        while (i < pattern.Length)
-        {
-            if (i + 1 < pattern.Length && pattern[i] != '\\' && pattern[i + 1] == '/')
-            {
-                escaped.Append(pattern[i]).Append("\\/");
-                i += 2;
-            }
-            else
-            {
-                escaped.Append(pattern[i]);
-                i++;
-            }
-        }
-
-        var text = escaped.ToString();
-
-        // An inline (?i) would fold case with the current culture at construction: build under the invariant one.
-        var previous = CultureInfo.CurrentCulture;
-        try
-        {
-            CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-            try
-            {
-                return new Regex(text, RegexOptions.ECMAScript, MatchTimeout);
-            }
-            catch (ArgumentException)
-            {
-                try
-                {
-                    return new Regex(text, RegexOptions.CultureInvariant, MatchTimeout);
-                }
-                catch (ArgumentException)
-                {
-                    return null;
-                }
-            }
-        }
-        finally
-        {
-            CultureInfo.CurrentCulture = previous;
-        }
-    }
-
-    /// <summary><c>regex.test(input)</c>; a test that times out counts as no match.</summary>
-    private static bool Test(Regex regex, string input)
-    {
-        try
-        {
-            return regex.IsMatch(input);
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            return false;
-        }
-    }
+    internal static Regex? CreateRegex(string pattern) => JsRegex.TryCreate(pattern, ignoreCase: false);
 
     /// <summary>The parsed URL being targeted; the derived strings are computed on first use.</summary>
     private sealed class Target(WhatwgUrl url)
@@ -346,7 +239,7 @@ internal sealed class UrlTargeter
     {
         public override bool Matches(Target target)
         {
-            return regex is not null && (Test(regex, target.Href) || Test(regex, target.AfterOrigin));
+            return regex is not null && (JsRegex.Test(regex, target.Href) || JsRegex.Test(regex, target.AfterOrigin));
         }
     }
 
