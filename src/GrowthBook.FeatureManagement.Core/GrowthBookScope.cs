@@ -113,7 +113,8 @@ public sealed class GrowthBookScope : IDisposable
 
     private sealed class Observer(GrowthBookScope scope) : IEvaluationObserver
     {
-        private readonly HashSet<string> _tracked = new(StringComparer.Ordinal);
+        // Created on the first exposure: most scopes never track one, and creating a scope stays cheap.
+        private HashSet<string>? _tracked;
 
         public bool IsActive => scope.OnExperimentViewed is not null || scope.OnFeatureUsage is not null || scope._client?.HasClientTracking == true;
 
@@ -128,8 +129,9 @@ public sealed class GrowthBookScope : IDisposable
 
             // Dedupe key: hashAttribute + hashValue + experiment key + variation id (ENGINE-NOTES §2.10).
             var key = GrowthBookClient.ExposureKey(experiment, result);
-            lock (_tracked)
+            lock (this)
             {
+                _tracked ??= new HashSet<string>(StringComparer.Ordinal);
                 if (!_tracked.Add(key))
                 {
                     return;

@@ -66,7 +66,7 @@ internal static class AnchorPayload
     }
 
     /// <summary>
-    /// Throws unless the engine gives the expected answers (see /work/shared/bench/README.md), so that a broken
+    /// Throws unless the engine gives the expected answers (see shared/bench/README.md, the benchmark payload's provenance), so that a broken
     /// engine cannot produce fast but meaningless numbers. <paramref name="evaluate"/> takes a user index and a feature key.
     /// </summary>
     public static void Verify(int userCount, Func<int, string, FeatureResult> evaluate)
