@@ -6,44 +6,27 @@ namespace GrowthBook.FeatureManagement.AspNetCore.Tests;
 
 /// <summary>WithFeatureGate on minimal API endpoints, UseForFeature middleware, and configuration flags next to GrowthBook's.</summary>
 [TestFixture]
-public sealed class EndpointAndMiddlewareTests
+public sealed class EndpointAndMiddlewareTests : BootstrappedAppFixture
 {
-    private TestAppFactory _app = null!;
-    private HttpClient _client = null!;
-
-    [OneTimeSetUp]
-    public void Start()
-    {
-        _app = new TestAppFactory(TestAppSettings.Bootstrap());
-        _client = _app.CreateClient();
-    }
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        _client.Dispose();
-        await _app.DisposeAsync();
-    }
-
     [Test]
     public async Task WithFeatureGateOnAMinimalApiEndpoint()
     {
         Assert.Multiple(async () =>
         {
-            Assert.That(await _client.GetAsync("/minimal/checkout", TestUser.UsFree), Is.EqualTo((HttpStatusCode.OK, "minimal checkout")));
-            Assert.That((await _client.GetAsync("/minimal/checkout", TestUser.FrFree)).Status, Is.EqualTo(HttpStatusCode.NotFound));
-            Assert.That((await _client.GetAsync("/minimal/checkout-or-premium", TestUser.FrPremium)).Status, Is.EqualTo(HttpStatusCode.OK));
-            Assert.That((await _client.GetAsync("/minimal/checkout-or-premium", TestUser.FrFree)).Status, Is.EqualTo(HttpStatusCode.NotFound));
-            Assert.That((await _client.GetAsync("/minimal/not-checkout", TestUser.FrFree)).Status, Is.EqualTo(HttpStatusCode.OK), "negate");
-            Assert.That((await _client.GetAsync("/minimal/not-checkout", TestUser.UsFree)).Status, Is.EqualTo(HttpStatusCode.NotFound), "negate");
+            Assert.That(await Client.GetAsync("/minimal/checkout", TestUser.UsFree), Is.EqualTo((HttpStatusCode.OK, "minimal checkout")));
+            Assert.That((await Client.GetAsync("/minimal/checkout", TestUser.FrFree)).Status, Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That((await Client.GetAsync("/minimal/checkout-or-premium", TestUser.FrPremium)).Status, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That((await Client.GetAsync("/minimal/checkout-or-premium", TestUser.FrFree)).Status, Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That((await Client.GetAsync("/minimal/not-checkout", TestUser.FrFree)).Status, Is.EqualTo(HttpStatusCode.OK), "negate");
+            Assert.That((await Client.GetAsync("/minimal/not-checkout", TestUser.UsFree)).Status, Is.EqualTo(HttpStatusCode.NotFound), "negate");
         });
     }
 
     [Test]
     public async Task UseForFeatureRunsTheBranchOnlyForUsersWithTheFeature()
     {
-        using var us = await _client.SendAsync(TestUser.UsFree.Get("/ping"));
-        using var france = await _client.SendAsync(TestUser.FrFree.Get("/ping"));
+        using var us = await Client.SendAsync(TestUser.UsFree.Get("/ping"));
+        using var france = await Client.SendAsync(TestUser.FrFree.Get("/ping"));
         Assert.Multiple(async () =>
         {
             Assert.That(us.Headers.TryGetValues("X-Checkout-Middleware", out var values) ? values.Single() : null, Is.EqualTo("on"));
@@ -59,26 +42,26 @@ public sealed class EndpointAndMiddlewareTests
         Assert.Multiple(async () =>
         {
             // .NET schema: Percentage 0 OR GrowthBook(checkout-v2): GrowthBook targeting decides.
-            Assert.That((await _client.GetAsync("/enabled/PercentOrGrowthBook", TestUser.UsFree)).Body, Is.EqualTo("on"));
-            Assert.That((await _client.GetAsync("/enabled/PercentOrGrowthBook", TestUser.FrPremium)).Body, Is.EqualTo("off"));
+            Assert.That((await Client.GetAsync("/enabled/PercentOrGrowthBook", TestUser.UsFree)).Body, Is.EqualTo("on"));
+            Assert.That((await Client.GetAsync("/enabled/PercentOrGrowthBook", TestUser.FrPremium)).Body, Is.EqualTo("off"));
 
             // Microsoft schema: Percentage 0 OR GrowthBook(premium-only).
-            Assert.That((await _client.GetAsync("/enabled/MsPercentOrGrowthBook", TestUser.FrPremium)).Body, Is.EqualTo("on"));
-            Assert.That((await _client.GetAsync("/enabled/MsPercentOrGrowthBook", TestUser.UsFree)).Body, Is.EqualTo("off"));
+            Assert.That((await Client.GetAsync("/enabled/MsPercentOrGrowthBook", TestUser.FrPremium)).Body, Is.EqualTo("on"));
+            Assert.That((await Client.GetAsync("/enabled/MsPercentOrGrowthBook", TestUser.UsFree)).Body, Is.EqualTo("off"));
 
             // Microsoft.Percentage alone, and plain flags in both schemas.
-            Assert.That((await _client.GetAsync("/enabled/PercentOnly", TestUser.FrFree)).Body, Is.EqualTo("on"));
-            Assert.That((await _client.GetAsync("/enabled/PercentZero", TestUser.UsPremium)).Body, Is.EqualTo("off"));
-            Assert.That((await _client.GetAsync("/enabled/MsFlag", TestUser.Anonymous)).Body, Is.EqualTo("on"));
-            Assert.That((await _client.GetAsync("/enabled/DotnetFlag", TestUser.Anonymous)).Body, Is.EqualTo("on"));
+            Assert.That((await Client.GetAsync("/enabled/PercentOnly", TestUser.FrFree)).Body, Is.EqualTo("on"));
+            Assert.That((await Client.GetAsync("/enabled/PercentZero", TestUser.UsPremium)).Body, Is.EqualTo("off"));
+            Assert.That((await Client.GetAsync("/enabled/MsFlag", TestUser.Anonymous)).Body, Is.EqualTo("on"));
+            Assert.That((await Client.GetAsync("/enabled/DotnetFlag", TestUser.Anonymous)).Body, Is.EqualTo("on"));
 
             // GrowthBook features themselves.
-            Assert.That((await _client.GetAsync("/enabled/checkout-v2", TestUser.UsFree)).Body, Is.EqualTo("on"));
-            Assert.That((await _client.GetAsync("/enabled/checkout-v2", TestUser.FrFree)).Body, Is.EqualTo("off"));
+            Assert.That((await Client.GetAsync("/enabled/checkout-v2", TestUser.UsFree)).Body, Is.EqualTo("on"));
+            Assert.That((await Client.GetAsync("/enabled/checkout-v2", TestUser.FrFree)).Body, Is.EqualTo("off"));
 
             // A gate on the configuration flag.
-            Assert.That((await _client.GetAsync("/mvc/config-flag", TestUser.UsFree)).Status, Is.EqualTo(HttpStatusCode.OK));
-            Assert.That((await _client.GetAsync("/mvc/config-flag", TestUser.FrFree)).Status, Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That((await Client.GetAsync("/mvc/config-flag", TestUser.UsFree)).Status, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That((await Client.GetAsync("/mvc/config-flag", TestUser.FrFree)).Status, Is.EqualTo(HttpStatusCode.NotFound));
         });
     }
 }

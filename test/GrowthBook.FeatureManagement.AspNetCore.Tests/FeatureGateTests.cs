@@ -6,31 +6,14 @@ namespace GrowthBook.FeatureManagement.AspNetCore.Tests;
 
 /// <summary>[FeatureGate] on MVC actions and on a Razor Page model, decided by GrowthBook targeting on the request's user.</summary>
 [TestFixture]
-public sealed class FeatureGateTests
+public sealed class FeatureGateTests : BootstrappedAppFixture
 {
-    private TestAppFactory _app = null!;
-    private HttpClient _client = null!;
-
-    [OneTimeSetUp]
-    public void Start()
-    {
-        _app = new TestAppFactory(TestAppSettings.Bootstrap());
-        _client = _app.CreateClient();
-    }
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        _client.Dispose();
-        await _app.DisposeAsync();
-    }
-
     [Test]
     public async Task AnMvcActionIs200ForAUserWhoPassesTargetingAnd404ForOneWhoFails()
     {
-        var us = await _client.GetAsync("/mvc/checkout", TestUser.UsFree);
-        var france = await _client.GetAsync("/mvc/checkout", TestUser.FrFree);
-        var anonymous = await _client.GetAsync("/mvc/checkout", TestUser.Anonymous);
+        var us = await Client.GetAsync("/mvc/checkout", TestUser.UsFree);
+        var france = await Client.GetAsync("/mvc/checkout", TestUser.FrFree);
+        var anonymous = await Client.GetAsync("/mvc/checkout", TestUser.Anonymous);
         Assert.Multiple(() =>
         {
             Assert.That(us, Is.EqualTo((HttpStatusCode.OK, "mvc checkout")));
@@ -47,15 +30,15 @@ public sealed class FeatureGateTests
     [TestCase("/mvc/all", "FR", "premium", HttpStatusCode.NotFound)]
     public async Task RequirementTypesCombineGrowthBookFeatures(string path, string country, string plan, HttpStatusCode expected)
     {
-        var (status, _) = await _client.GetAsync(path, new TestUser("u-" + country + plan, country, plan));
+        var (status, _) = await Client.GetAsync(path, new TestUser("u-" + country + plan, country, plan));
         Assert.That(status, Is.EqualTo(expected));
     }
 
     [Test]
     public async Task ARazorPageModelIs200ForAUserWhoPassesTargetingAnd404ForOneWhoFails()
     {
-        var us = await _client.GetAsync("/Gated", TestUser.UsFree);
-        var france = await _client.GetAsync("/Gated", TestUser.FrPremium);
+        var us = await Client.GetAsync("/Gated", TestUser.UsFree);
+        var france = await Client.GetAsync("/Gated", TestUser.FrPremium);
         Assert.Multiple(() =>
         {
             Assert.That(us.Status, Is.EqualTo(HttpStatusCode.OK));

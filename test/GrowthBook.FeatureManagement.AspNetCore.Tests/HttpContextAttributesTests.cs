@@ -11,31 +11,16 @@ namespace GrowthBook.FeatureManagement.AspNetCore.Tests;
 
 /// <summary>The attributes GrowthBook sees for a request: id, anonymous id cookie, URL parts, device, UTM, claims, the Enrich hook.</summary>
 [TestFixture]
-public sealed class HttpContextAttributesTests
+public sealed class HttpContextAttributesTests : BootstrappedAppFixture
 {
     private const string IPhone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
     private const string DesktopFirefox = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
 
-    private TestAppFactory _app = null!;
-    private HttpClient _client = null!;
-
-    [OneTimeSetUp]
-    public void Start()
-    {
-        _app = new TestAppFactory(TestAppSettings.Bootstrap());
-        _client = _app.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
-    }
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        _client.Dispose();
-        await _app.DisposeAsync();
-    }
+    protected override WebApplicationFactoryClientOptions ClientOptions => new WebApplicationFactoryClientOptions { HandleCookies = false };
 
     private async Task<(JsonElement Attributes, string? Url, string? SetCookie)> AttributesAsync(HttpRequestMessage request)
     {
-        using var response = await _client.SendAsync(request);
+        using var response = await Client.SendAsync(request);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var setCookie = response.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies.SingleOrDefault(c => c.StartsWith("gbuuid=", StringComparison.Ordinal)) : null;
@@ -147,8 +132,8 @@ public sealed class HttpContextAttributesTests
     public async Task AttributesAreComputedOncePerRequest()
     {
         // The endpoint evaluates six features and variants; the Enrich hook counts its calls for the request.
-        var first = await _client.GetAsync("/evaluate-many", TestUser.UsPremium);
-        var second = await _client.GetAsync("/evaluate-many", TestUser.FrFree);
+        var first = await Client.GetAsync("/evaluate-many", TestUser.UsPremium);
+        var second = await Client.GetAsync("/evaluate-many", TestUser.FrFree);
         Assert.Multiple(() =>
         {
             Assert.That(first, Is.EqualTo((HttpStatusCode.OK, "1")));
@@ -169,7 +154,7 @@ public sealed class HttpContextAttributesTests
     [Test]
     public async Task OutsideARequestTheUserIsAnonymous()
     {
-        var accessor = _app.Services.GetRequiredService<IGrowthBookUserContextAccessor>();
+        var accessor = App.Services.GetRequiredService<IGrowthBookUserContextAccessor>();
         var user = await accessor.GetUserContextAsync();
         Assert.That(user.Attributes.Count, Is.Zero);
     }

@@ -7,30 +7,13 @@ namespace GrowthBook.FeatureManagement.AspNetCore.Tests;
 
 /// <summary>The &lt;feature&gt; tag helper with name lists, requirement, negate and variant, in an MVC view and a Razor Page.</summary>
 [TestFixture]
-public sealed class TagHelperTests
+public sealed class TagHelperTests : BootstrappedAppFixture
 {
     private static readonly string[] ViewBlocks =
     [
         "checkout-on", "checkout-off", "checkout-and-premium", "checkout-or-premium", "neither",
         "button-control", "button-treatment", "button-not-treatment", "button-in-experiment", "config-flag", "percent-zero",
     ];
-
-    private TestAppFactory _app = null!;
-    private HttpClient _client = null!;
-
-    [OneTimeSetUp]
-    public void Start()
-    {
-        _app = new TestAppFactory(TestAppSettings.Bootstrap());
-        _client = _app.CreateClient();
-    }
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        _client.Dispose();
-        await _app.DisposeAsync();
-    }
 
     private static string UserIn(string variation)
     {
@@ -41,7 +24,7 @@ public sealed class TagHelperTests
 
     private async Task<string[]> RenderedAsync(string path, TestUser user, string[] blocks)
     {
-        var (status, body) = await _client.GetAsync(path, user);
+        var (status, body) = await Client.GetAsync(path, user);
         Assert.That(status, Is.EqualTo(HttpStatusCode.OK), body);
         return blocks.Where(id => body.Contains($"id=\"{id}\"", StringComparison.Ordinal)).ToArray();
     }

@@ -8,28 +8,11 @@ namespace GrowthBook.FeatureManagement.AspNetCore.Tests;
 
 /// <summary>GetVariantAsync through the real host: every user gets exactly the engine's variation.</summary>
 [TestFixture]
-public sealed class VariantTests
+public sealed class VariantTests : BootstrappedAppFixture
 {
-    private TestAppFactory _app = null!;
-    private HttpClient _client = null!;
-
-    [OneTimeSetUp]
-    public void Start()
-    {
-        _app = new TestAppFactory(TestAppSettings.Bootstrap());
-        _client = _app.CreateClient();
-    }
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        _client.Dispose();
-        await _app.DisposeAsync();
-    }
-
     private async Task<(string? Name, string? Value, string? Color)> VariantAsync(string feature, TestUser user)
     {
-        var (status, body) = await _client.GetAsync("/variant/" + feature, user);
+        var (status, body) = await Client.GetAsync("/variant/" + feature, user);
         Assert.That(status, Is.EqualTo(HttpStatusCode.OK), body);
         using var json = JsonDocument.Parse(body);
         string? Read(string name) => json.RootElement.GetProperty(name).GetString();
