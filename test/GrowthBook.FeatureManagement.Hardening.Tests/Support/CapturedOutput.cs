@@ -1,0 +1,153 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace GrowthBook.FeatureManagement.Hardening.Support;
+
+/// <summary>
+/// Everything the SDK says, captured for the secrets scan: every log line at Trace and up (message, structured values
+/// and exception), every tag, event and baggage item of every Activity of every source, and every exception a scenario
+/// saw. Secrets registered here (client keys, decryption keys, secure attribute values) must never appear in any of it.
+/// </summary>
+internal static class CapturedOutput
+{
+    /// <summary>The client key every hardening scenario that talks to a server uses.</summary>
+    public const string ClientKey = "sdk-SECRETclientkey123";
+
+    /// <summary>A secure attribute value (an email) scenarios put in user attributes.</summary>
+    public const string SecureEmail = "secret.person+hardening@example.com";
+
+    private static readonly ConcurrentQueue<string> Texts = new();
+    private static readonly ConcurrentDictionary<string, byte> Secrets = new(StringComparer.Ordinal);
+    private static readonly RecordingLoggerProvider Provider = new(Texts);
+    private static ActivityListener? _listener;
+    private static long _activities;
+
+    static CapturedOutput()
+    {
+        Register(ClientKey);
+        Register(SecureEmail);
+    }
+
+    /// <summary>Lines, tags and messages captured so far.</summary>
+    public static long Count => Texts.Count;
+
+    /// <summary>Activities seen so far (of any source).</summary>
+    public static long Activities => Interlocked.Read(ref _activities);
+
+    /// <summary>Registers a value that must never be captured.</summary>
+    public static string Register(string secret)
+    {
+        Secrets.TryAdd(secret, 0);
+        return secret;
+    }
+
+    /// <summary>A logger factory at Trace whose every line is captured.</summary>
+    public static ILoggerFactory CreateLoggerFactory() => LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(Provider));
+
+    /// <summary>The capturing provider, for hosts that build their own logging.</summary>
+    public static ILoggerProvider LoggerProvider => Provider;
+
+    /// <summary>Captures an exception a scenario saw (its full text, inner exceptions and stack included).</summary>
+    public static void Seen(Exception? error)
+    {
+        if (error is not null)
+        {
+            Texts.Enqueue("exception: " + error);
+        }
+    }
+
+    /// <summary>Captures any other text the SDK handed out (health-check descriptions and data, warnings).</summary>
+    public static void Seen(string text) => Texts.Enqueue(text);
+
+    /// <summary>Starts listening to every ActivitySource, recording everything each activity carries.</summary>
+    public static void StartListening()
+    {
+        _listener ??= new ActivityListener
+        {
+            ShouldListenTo = _ => true,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = Record,
+        };
+        ActivitySource.AddActivityListener(_listener);
+    }
+
+    public static void StopListening()
+    {
+        _listener?.Dispose();
+        _listener = null;
+    }
+
+    /// <summary>Every captured text that contains a registered secret (the secret itself is not repeated in the answer).</summary>
+    public static IReadOnlyList<string> FindLeaks()
+    {
+        var secrets = Secrets.Keys.ToArray();
+        var leaks = new List<string>();
+        foreach (var text in Texts)
+        {
+            foreach (var secret in secrets)
+            {
+                if (text.Contains(secret, StringComparison.Ordinal))
+                {
+                    leaks.Add(text.Replace(secret, "<SECRET>", StringComparison.Ordinal));
+                }
+            }
+        }
+
+        return leaks;
+    }
+
+    private static void Record(Activity activity)
+    {
+        // The fake GrowthBook server's own incoming requests are the test's side of the wire, not the SDK's telemetry.
+        if (IsFakeApiRequest(activity))
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _activities);
+        var parts = new List<string> { $"activity {activity.Source.Name} {activity.OperationName} {activity.DisplayName} {activity.StatusDescription}" };
+        parts.AddRange(activity.TagObjects.Select(t => $"{t.Key}={t.Value}"));
+        parts.AddRange(activity.Baggage.Select(b => $"{b.Key}={b.Value}"));
+        foreach (var e in activity.Events)
+        {
+            parts.Add("event " + e.Name);
+            parts.AddRange(e.Tags.Select(t => $"{t.Key}={t.Value}"));
+        }
+
+        Texts.Enqueue(string.Join(" ", parts));
+    }
+
+    // A request the fake API received (its paths carry the key by GrowthBook's design): the server side, not the SDK.
+    private static bool IsFakeApiRequest(Activity activity)
+        => activity.Kind == ActivityKind.Server
+           && activity.TagObjects.Any(t => t.Value is string s && (s.Contains("/api/features/", StringComparison.Ordinal) || s.Contains("/sub/", StringComparison.Ordinal) || s.Contains("/api/eval/", StringComparison.Ordinal)));
+
+    private sealed class RecordingLoggerProvider(ConcurrentQueue<string> texts) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new Logger(texts, categoryName);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(ConcurrentQueue<string> texts, string category) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull
+            {
+                texts.Enqueue($"scope {category} {state}");
+                return null;
+            }
+
+            public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                // The structured values too: a secret could hide in a value the message template leaves out.
+                var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(" ", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
+                texts.Enqueue($"{logLevel} {category}[{eventId.Id}] {formatter(state, exception)} {{{values}}} {exception}");
+            }
+        }
+    }
+}
