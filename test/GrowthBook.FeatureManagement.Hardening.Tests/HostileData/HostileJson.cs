@@ -20,9 +20,9 @@ internal static class HostileJson
         "$notInGroup", "$and", "$or", "$nor", "$savedGroup", "$unknownOp",
     ];
 
-    public static readonly string[] AttributeKeys = ["id", "country", "tags", "version", "n", "obj", "obj.x", "email", "0", "length", "", "a.b.c", "__proto__"];
+    public static readonly string[] AttributeKeys = ["id", "country", "tags", "version", "n", "obj", "obj.x", "email", "0", "length", "", "a.b.c", "__proto__", "\ud800"];
 
-    private static readonly string[] FeatureKeys = ["f0", "f1", "f2", "f3", "f4", "", "__proto__", "a.b"];
+    private static readonly string[] FeatureKeys = ["f0", "f1", "f2", "f3", "f4", "", "__proto__", "a.b", "\udc00"];
 
     private static readonly string[] StringLiterals =
     [
@@ -176,12 +176,13 @@ internal static class HostileJson
         var savedGroups = Gen.Frequency(
             (3, Gen.Zip(Gen.ListOf(Leaf, 4).Select(Array), condition).Select(p => $"{{\"g1\":{p.Item1},\"g2\":{{\"type\":\"list\",\"values\":{p.Item1}}},\"cycle\":{{\"condition\":{{\"$savedGroup\":{{\"id\":\"cycle\"}}}}}},\"c\":{{\"condition\":{p.Item2}}}}}")),
             (1, any));
-        var document = Gen.Zip(Gen.Zip(features, experiments), Gen.Zip(savedGroups, Gen.Elements("\"2024-01-01T00:00:00Z\"", "1", "null", "{}")))
-            .SelectMany(p => Gen.Elements(0, 0, 0, 1, 2).Select(extra => Object(
+        var document = Gen.Zip(Gen.Zip(features, experiments), Gen.Zip(savedGroups, Gen.Elements("\"2024-01-01T00:00:00Z\"", "1", "null", "{}", "\"\\ud800\"")))
+            .SelectMany(p => Gen.Elements(0, 0, 0, 0, 1, 2, 3).Select(extra => Object(
                 new[] { ("status", "200"), ("features", p.Item1.Item1), ("experiments", p.Item1.Item2), ("savedGroups", p.Item2.Item1), ("dateUpdated", p.Item2.Item2) }
                     .Concat(extra switch
                     {
                         1 => new[] { ("encryptedFeatures", "\"bm90LWEta2V5.YWJj\"") },
+                        3 => new[] { ("encryptedFeatures", "\"\\ud800.YWJj\"") },
                         2 => new[] { ("features", "{\"dup\":{\"defaultValue\":1}}") }, // a duplicate key: the last one wins
                         _ => System.Array.Empty<(string, string)>(),
                     }))));
