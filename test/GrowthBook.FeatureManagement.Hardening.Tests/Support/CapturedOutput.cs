@@ -17,10 +17,12 @@ internal static class CapturedOutput
     /// <summary>A secure attribute value (an email) scenarios put in user attributes.</summary>
     public const string SecureEmail = "secret.person+hardening@example.com";
 
-    private static readonly ConcurrentQueue<string> Texts = new();
+    // Texts are scanned as they arrive and only leaking ones are kept: load scenarios log millions of lines at Trace.
+    private static readonly ConcurrentQueue<string> Leaks = new();
     private static readonly ConcurrentQueue<string> PlatformUrlTags = new();
+    private static long _count;
     private static readonly ConcurrentDictionary<string, byte> Secrets = new(StringComparer.Ordinal);
-    private static readonly RecordingLoggerProvider Provider = new(Texts);
+    private static readonly RecordingLoggerProvider Provider = new();
     private static ActivityListener? _listener;
     private static long _activities;
 
@@ -31,7 +33,7 @@ internal static class CapturedOutput
     }
 
     /// <summary>Lines, tags and messages captured so far.</summary>
-    public static long Count => Texts.Count;
+    public static long Count => Interlocked.Read(ref _count);
 
     /// <summary>Activities seen so far (of any source).</summary>
     public static long Activities => Interlocked.Read(ref _activities);
@@ -61,12 +63,12 @@ internal static class CapturedOutput
     {
         if (error is not null)
         {
-            Texts.Enqueue("exception: " + error);
+            Capture("exception: " + error);
         }
     }
 
     /// <summary>Captures any other text the SDK handed out (health-check descriptions and data, warnings).</summary>
-    public static void Seen(string text) => Texts.Enqueue(text);
+    public static void Seen(string text) => Capture(text);
 
     /// <summary>Starts listening to every ActivitySource, recording everything each activity carries.</summary>
     public static void StartListening()
@@ -89,23 +91,19 @@ internal static class CapturedOutput
     /// <summary>How many <c>url.full</c> tags of .NET's HttpClient activities held a secret (the client key in GrowthBook's API paths).</summary>
     public static int PlatformUrlTagsWithSecrets => PlatformUrlTags.Count(url => Secrets.Keys.Any(secret => url.Contains(secret, StringComparison.Ordinal)));
 
-    /// <summary>Every captured text that contains a registered secret (the secret itself is not repeated in the answer).</summary>
-    public static IReadOnlyList<string> FindLeaks()
+    /// <summary>Every captured text that contained a registered secret (the secret itself replaced).</summary>
+    public static IReadOnlyList<string> FindLeaks() => [.. Leaks];
+
+    private static void Capture(string text)
     {
-        var secrets = Secrets.Keys.ToArray();
-        var leaks = new List<string>();
-        foreach (var text in Texts)
+        Interlocked.Increment(ref _count);
+        foreach (var secret in Secrets.Keys)
         {
-            foreach (var secret in secrets)
+            if (text.Contains(secret, StringComparison.Ordinal))
             {
-                if (text.Contains(secret, StringComparison.Ordinal))
-                {
-                    leaks.Add(text.Replace(secret, "<SECRET>", StringComparison.Ordinal));
-                }
+                Leaks.Enqueue(text.Replace(secret, "<SECRET>", StringComparison.Ordinal));
             }
         }
-
-        return leaks;
     }
 
     private static void Record(Activity activity)
@@ -139,7 +137,7 @@ internal static class CapturedOutput
             parts.AddRange(e.Tags.Select(t => $"{t.Key}={t.Value}"));
         }
 
-        Texts.Enqueue(string.Join(" ", parts));
+        Capture(string.Join(" ", parts));
     }
 
     // A request the fake API received (its paths carry the key by GrowthBook's design): the server side, not the SDK.
@@ -147,20 +145,20 @@ internal static class CapturedOutput
         => activity.Kind == ActivityKind.Server
            && activity.TagObjects.Any(t => t.Value is string s && (s.Contains("/api/features/", StringComparison.Ordinal) || s.Contains("/sub/", StringComparison.Ordinal) || s.Contains("/api/eval/", StringComparison.Ordinal)));
 
-    private sealed class RecordingLoggerProvider(ConcurrentQueue<string> texts) : ILoggerProvider
+    private sealed class RecordingLoggerProvider : ILoggerProvider
     {
-        public ILogger CreateLogger(string categoryName) => new Logger(texts, categoryName);
+        public ILogger CreateLogger(string categoryName) => new Logger(categoryName);
 
         public void Dispose()
         {
         }
 
-        private sealed class Logger(ConcurrentQueue<string> texts, string category) : ILogger
+        private sealed class Logger(string category) : ILogger
         {
             public IDisposable? BeginScope<TState>(TState state)
                 where TState : notnull
             {
-                texts.Enqueue($"scope {category} {state}");
+                Capture($"scope {category} {state}");
                 return null;
             }
 
@@ -170,7 +168,7 @@ internal static class CapturedOutput
             {
                 // The structured values too: a secret could hide in a value the message template leaves out.
                 var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(" ", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
-                texts.Enqueue($"{logLevel} {category}[{eventId.Id}] {formatter(state, exception)} {{{values}}} {exception}");
+                Capture($"{logLevel} {category}[{eventId.Id}] {formatter(state, exception)} {{{values}}} {exception}");
             }
         }
     }
