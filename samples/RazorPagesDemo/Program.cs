@@ -16,16 +16,12 @@ builder.Services.AddBundledGrowthBookPayload();
 // switcher's id, country and plan from its cookie.
 builder.Services.AddGrowthBookHttpContext(options => options.Enrich = DemoUser.Enrich);
 
-// Sticky bucketing for anonymous visitors (their experiment variations kept in a cookie) is registered here, in one line.
+// Sticky bucketing for anonymous visitors (their experiment variations kept in a cookie across visits) is registered
+// right below this comment.
 
 builder.Services.AddHealthChecks().AddGrowthBook();
 
 var app = builder.Build();
-
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/Unavailable");
-}
 
 // A closed [FeatureGate] on a Razor Page answers 404: show the friendly page instead of a bare 404.
 app.UseStatusCodePagesWithReExecute("/Unavailable");

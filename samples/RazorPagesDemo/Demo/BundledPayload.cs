@@ -18,6 +18,7 @@ public static class BundledPayload
         {
             if (string.IsNullOrWhiteSpace(options.BootstrapFile))
             {
+                options.BootstrapFile = null; // "BootstrapFile": "" in appsettings turns the file off
                 return;
             }
 

@@ -26,7 +26,7 @@ public sealed class FeaturePanelViewComponent(GrowthBookClient client, IGrowthBo
     {
         var value = result.Value.ValueKind == JsonValueKind.Undefined ? "null" : JsonSerializer.Serialize(result.Value, Json);
         var variation = result.ExperimentResult is { InExperiment: true } experiment
-            ? experiment.Name is { Length: > 0 } name ? $"{experiment.Key} ({name})" : experiment.Key
+            ? (experiment.Name is { Length: > 0 } name ? $"{experiment.Key} ({name})" : experiment.Key) + (experiment.StickyBucketUsed ? ", sticky" : "")
             : null;
         return new FeatureRow(key, value, result.On, result.Source.ToString(), result.RuleId, variation);
     }

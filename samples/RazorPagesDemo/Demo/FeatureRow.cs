@@ -6,5 +6,5 @@ namespace RazorPagesDemo.Demo;
 /// <param name="On">Whether the value is truthy.</param>
 /// <param name="Source">Where the value came from (<c>defaultValue</c>, <c>force</c>, <c>experiment</c>, ...).</param>
 /// <param name="RuleId">The rule that gave the value, or empty.</param>
-/// <param name="Variation">For an experiment value: the variation key and name.</param>
+/// <param name="Variation">For an experiment value: the variation key and name, and whether a sticky bucket gave it.</param>
 public sealed record FeatureRow(string Key, string Value, bool On, string Source, string RuleId, string? Variation);
