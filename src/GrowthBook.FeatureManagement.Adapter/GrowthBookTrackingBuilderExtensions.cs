@@ -46,7 +46,7 @@ public static class GrowthBookTrackingBuilderExtensions
     private static IFeatureManagementBuilder AddPlugin(this IFeatureManagementBuilder builder, Func<IServiceProvider, GrowthBookClientOptions, ITrackingPlugin> factory)
     {
         var created = new ConditionalWeakTable<IServiceProvider, ITrackingPlugin>();
-        builder.Services.AddOptions<GrowthBookClientOptions>().Configure<IServiceProvider>((options, services) =>
+        builder.Services.AddOptions<GrowthBookClientOptions>().PostConfigure<IServiceProvider>((options, services) =>
         {
             // One plugin per container, even if the options are built again.
             ITrackingPlugin plugin;
