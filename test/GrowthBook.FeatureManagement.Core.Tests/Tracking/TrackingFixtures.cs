@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace GrowthBook.FeatureManagement.Tests.Tracking;
 
 /// <summary>Payloads, users and recorders shared by the tracking and telemetry tests.</summary>
@@ -34,18 +32,4 @@ internal static class TrackingFixtures
     public static GrowthBookClientOptions Options() => new() { BootstrapPayload = Payload };
 
     public static string Id(GrowthBookTelemetryEvent e) => e.User.Attributes.TryGetValue("id", out var id) ? id.GetString()! : "";
-}
-
-/// <summary>A publisher that records what it is given.</summary>
-internal sealed class RecordingPublisher(bool evaluations = false) : ITelemetryPublisher
-{
-    public ConcurrentQueue<GrowthBookTelemetryEvent> Events { get; } = new();
-
-    public bool ReceivesEvaluations => evaluations;
-
-    public ValueTask PublishAsync(GrowthBookTelemetryEvent telemetryEvent, CancellationToken cancellationToken)
-    {
-        Events.Enqueue(telemetryEvent);
-        return ValueTask.CompletedTask;
-    }
 }
