@@ -45,7 +45,7 @@ public sealed class AspNetCoreLoadTests
             o.ApiHost = _api.BaseUrl;
             o.ClientKey = CapturedOutput.ClientKey;
             o.RefreshStrategy = RefreshStrategy.None;
-        });
+        }).AddGrowthBookTelemetry(); // GrowthBook's activities and log publisher, under the secrets scan too
         builder.Services.AddGrowthBookHttpContext(o =>
         {
             o.IssueAnonymousIdCookie = false;
