@@ -25,7 +25,7 @@ namespace GrowthBook.FeatureManagement.Hardening.Load;
 public sealed class AspNetCoreLoadTests
 {
     private const int Parallel = 50;
-    private const int RequestsEach = 1_000;
+    private const int RequestsEach = 500;
     private const int Version = 7;
 
     private FakeGrowthBookServer _api = null!;
