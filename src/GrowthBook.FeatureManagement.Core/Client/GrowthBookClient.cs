@@ -24,6 +24,8 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
     private readonly ILogger _logger;
     private readonly Telemetry.TelemetryDispatcher _telemetry;
     private readonly TimeProvider _time;
+    private readonly StickyBucketing.ClientStickyBuckets? _sticky;
+    private readonly Security.SecureAttributeHasher? _secure;
     private CancellationTokenSource _changeTokenSource = new();
     private int _initializeStarted;
     private int _disposed;
@@ -35,6 +37,7 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
     /// <param name="loggerFactory">Logging; categories start with <c>GrowthBook</c>.</param>
     /// <param name="timeProvider">Time, for caching and backoff; the system clock when null.</param>
     /// <param name="telemetryPublishers">Where exposures (and, for publishers that want them, evaluations) are handed, off the request path.</param>
+    /// <param name="stickyBucketService">Where sticky-bucket assignments are kept (docs/sticky-bucketing.md); none when null.</param>
     /// <exception cref="ArgumentException">The options are invalid; the message says what to set.</exception>
     public GrowthBookClient(
         GrowthBookClientOptions options,
@@ -42,7 +45,8 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
         IFeatureCache? cache = null,
         ILoggerFactory? loggerFactory = null,
         TimeProvider? timeProvider = null,
-        IEnumerable<ITelemetryPublisher>? telemetryPublishers = null)
+        IEnumerable<ITelemetryPublisher>? telemetryPublishers = null,
+        IStickyBucketService? stickyBucketService = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var problems = options.Validate();
@@ -68,6 +72,10 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
         }
 
         _trackedExposures = new BoundedSet(options.TrackingDedupeCapacity);
+        _sticky = stickyBucketService is null || options.RemoteEval
+            ? null // remote evaluation buckets on the server
+            : new StickyBucketing.ClientStickyBuckets(stickyBucketService, options.StickyBucketTimeout, time, factory.CreateLogger("GrowthBook.StickyBucketing"));
+        _secure = Security.SecureAttributeHasher.From(options);
         _globalForcedVariations = options.ForcedVariations.Count > 0 ? new Dictionary<string, int>(options.ForcedVariations, StringComparer.Ordinal) : null;
     }
 
@@ -221,8 +229,45 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(user);
-        var payload = _remote is null ? Payload : await _remote.GetPayloadAsync(Effective(user), cancellationToken).ConfigureAwait(false);
-        return Evaluator.EvalFeature(Context(payload, user), key);
+        if (_remote is not null)
+        {
+            var evaluated = await _remote.GetPayloadAsync(Effective(user), cancellationToken).ConfigureAwait(false);
+            return Evaluator.EvalFeature(Context(evaluated, user), key);
+        }
+
+        return await EvalFeatureAsync(Payload, key, user, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Evaluates against a payload snapshot, with the user's sticky-bucket documents (loaded once per user context;
+    /// synchronous when there is no store or they are already loaded).
+    /// </summary>
+    internal ValueTask<FeatureResult> EvalFeatureAsync(GrowthBookPayload payload, string key, UserContext user, CancellationToken cancellationToken)
+    {
+        if (_sticky is null)
+        {
+            return new ValueTask<FeatureResult>(EvalFeature(payload, key, user));
+        }
+
+        var sticky = _sticky.GetStateAsync(payload, user, Effective(user), cancellationToken);
+        return sticky.IsCompletedSuccessfully
+            ? new ValueTask<FeatureResult>(Evaluator.EvalFeature(Context(payload, user, sticky.Result), key))
+            : Sticky(payload, key, user, sticky);
+
+        async ValueTask<FeatureResult> Sticky(GrowthBookPayload payload, string key, UserContext user, ValueTask<StickyBucketing.StickyBucketState?> sticky)
+            => Evaluator.EvalFeature(Context(payload, user, await sticky.ConfigureAwait(false)), key);
+    }
+
+    /// <summary>
+    /// Loads the user's sticky-bucket documents now, so that the synchronous calls (<see cref="EvalFeature(string, UserContext)"/>,
+    /// <see cref="IsOn"/>, <see cref="Run"/>, <see cref="CreateScope"/>) with this same <paramref name="user"/> instance are
+    /// sticky too: they never wait for a store themselves. True when sticky bucketing is active for the user; false
+    /// when no store is configured or it failed or timed out (logged).
+    /// </summary>
+    public async ValueTask<bool> LoadStickyBucketsAsync(UserContext user, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return _sticky is not null && await _sticky.GetStateAsync(Payload, user, Effective(user), cancellationToken).ConfigureAwait(false) is not null;
     }
 
     /// <summary>
@@ -233,7 +278,9 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
     {
         ArgumentNullException.ThrowIfNull(user);
         ThrowIfRemote();
-        return new GrowthBookScope(Payload, Effective(user), this);
+        var scope = new GrowthBookScope(Payload, Effective(user), this);
+        scope.UseStickyBuckets(_sticky?.Loaded(user));
+        return scope;
     }
 
     /// <summary>Like <see cref="CreateScope"/>, but with remote evaluation on it first fetches (or reuses) the user's evaluated payload.</summary>
@@ -242,7 +289,13 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(user);
         if (_remote is null)
         {
-            return CreateScope(user);
+            var scope = CreateScope(user);
+            if (_sticky is not null)
+            {
+                scope.UseStickyBuckets(await _sticky.GetStateAsync(scope.Payload, user, scope.User, cancellationToken).ConfigureAwait(false));
+            }
+
+            return scope;
         }
 
         var effective = Effective(user);
@@ -257,14 +310,23 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
         }
     }
 
+    // Sync calls use the user's sticky-bucket documents only if already loaded: they never wait for a store.
     private EvaluationContext Context(GrowthBookPayload payload, UserContext user)
-        => new(payload, Effective(user), sticky: null, HasTracking ? new ClientObserver(this, user) : null);
+        => Context(payload, user, _sticky?.Loaded(user));
+
+    private EvaluationContext Context(GrowthBookPayload payload, UserContext user, StickyBucketing.StickyBucketState? sticky)
+        => new(payload, Effective(user), sticky, HasTracking ? new ClientObserver(this, user) : null);
 
     private bool HasTracking => _options.OnExperimentViewed is not null || _options.OnFeatureUsage is not null || _telemetry.HasPublishers;
 
     // Client-wide settings merged into the user's: the user's own values win.
     internal UserContext Effective(UserContext user)
     {
+        if (_secure is not null)
+        {
+            user = _secure.Apply(user);
+        }
+
         if (_globalForcedVariations is null && !_options.QaMode && _options.Enabled)
         {
             return user;
@@ -382,6 +444,11 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
         }
 
         await _repository.DisposeAsync().ConfigureAwait(false);
+        if (_sticky is not null)
+        {
+            await _sticky.FlushAsync().ConfigureAwait(false); // each save is bounded, so this ends
+        }
+
         await _telemetry.DisposeAsync().ConfigureAwait(false);
         if (_ownsHttpClient)
         {
