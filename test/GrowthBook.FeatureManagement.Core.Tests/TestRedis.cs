@@ -61,6 +61,19 @@ internal static class TestRedis
         }
     }
 
+    /// <summary>Deletes every key under a prefix, to leave the shared test Redis as it was found.</summary>
+    public static async Task DeleteKeysAsync(string prefix)
+    {
+        var connection = await SharedAsync();
+        foreach (var endpoint in connection.GetEndPoints())
+        {
+            await foreach (var key in connection.GetServer(endpoint).KeysAsync(pattern: prefix + "*"))
+            {
+                await connection.GetDatabase().KeyDeleteAsync(key);
+            }
+        }
+    }
+
     /// <summary>A key prefix no other test (or test run) uses.</summary>
     public static string NewPrefix() => $"growthbook-tests:{Guid.NewGuid():N}:";
 }

@@ -15,6 +15,7 @@ namespace GrowthBook.FeatureManagement.Tests.StickyBucketing;
 public sealed class StickyBucketRedisTests : ClientTestBase
 {
     private static readonly StickyStore[] RedisStores = [StickyStore.DistributedCacheOverRedis, StickyStore.Redis];
+    private readonly List<string> _prefixes = [];
 
     [OneTimeSetUp]
     public async Task RequireRedis() => await TestRedis.RequireAsync();
@@ -98,7 +99,7 @@ public sealed class StickyBucketRedisTests : ClientTestBase
     {
         var connection = await TestRedis.SharedAsync();
         var database = connection.GetDatabase();
-        var prefix = TestRedis.NewPrefix();
+        var prefix = NewPrefix();
         var options = new StickyBucketStoreOptions { KeyPrefix = prefix, TimeToLive = TimeSpan.FromHours(1) };
         var client = await StartAsync(AllControl, new RedisStickyBucketService(connection, options));
 
@@ -131,7 +132,7 @@ public sealed class StickyBucketRedisTests : ClientTestBase
     public async Task AValueThatIsNotADocument_IsTreatedAsMissing()
     {
         var connection = await TestRedis.SharedAsync();
-        var prefix = TestRedis.NewPrefix();
+        var prefix = NewPrefix();
         var store = new RedisStickyBucketService(connection, new StickyBucketStoreOptions { KeyPrefix = prefix });
         await connection.GetDatabase().StringSetAsync(prefix + "id||u1", "not json");
         await connection.GetDatabase().StringSetAsync(prefix + "id||u2", """{"attributeName":"id","attributeValue":"someone-else","assignments":{}}""");
@@ -142,6 +143,24 @@ public sealed class StickyBucketRedisTests : ClientTestBase
             Assert.That(documents, Is.Empty);
             Assert.That(await store.GetAssignmentsAsync("id", "u2"), Is.Null, "a document under another user's key is not theirs");
         });
+    }
+
+    [TearDown]
+    public async Task DeleteKeys()
+    {
+        foreach (var prefix in _prefixes)
+        {
+            await TestRedis.DeleteKeysAsync(prefix);
+        }
+
+        _prefixes.Clear();
+    }
+
+    private string NewPrefix()
+    {
+        var prefix = TestRedis.NewPrefix();
+        _prefixes.Add(prefix);
+        return prefix;
     }
 
     private async Task<GrowthBookClient> StartAsync(string payload, IStickyBucketService store)

@@ -11,4 +11,7 @@ public enum StickyStore
 
     /// <summary><see cref="RedisStickyBucketService"/> over a real Redis.</summary>
     Redis,
+
+    /// <summary><see cref="AspNetCore.CookieStickyBucketService"/>, documents carried from request to request in its cookie.</summary>
+    Cookie,
 }

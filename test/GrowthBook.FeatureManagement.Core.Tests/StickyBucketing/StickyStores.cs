@@ -12,6 +12,7 @@ namespace GrowthBook.FeatureManagement.Tests.StickyBucketing;
 internal sealed class StickyStores(StickyStore kind) : IAsyncDisposable
 {
     private readonly InMemoryStickyBucketService _memory = new();
+    private CookieRoundTripStore? _cookie;
     private readonly List<IDisposable> _owned = [];
 
     /// <summary>The key prefix of every document these stores keep in Redis.</summary>
@@ -31,18 +32,23 @@ internal sealed class StickyStores(StickyStore kind) : IAsyncDisposable
                 var connection = await ConnectionMultiplexer.ConnectAsync(await TestRedis.RequireAsync());
                 _owned.Add(connection);
                 return new RedisStickyBucketService(connection, new StickyBucketStoreOptions { KeyPrefix = KeyPrefix });
+            case StickyStore.Cookie:
+                return _cookie ??= new CookieRoundTripStore(); // one browser: its cookie is the store
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
         }
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         foreach (var owned in _owned)
         {
             owned.Dispose();
         }
 
-        return ValueTask.CompletedTask;
+        if (kind is StickyStore.DistributedCacheOverRedis or StickyStore.Redis)
+        {
+            await TestRedis.DeleteKeysAsync(KeyPrefix);
+        }
     }
 }
