@@ -30,8 +30,18 @@ internal sealed class ClientStickyBuckets(IStickyBucketService service, TimeSpan
         var load = user.StickyBuckets;
         if (load is null || !ReferenceEquals(load.Owner, this) || !SameAttributes(load.Attributes, attributes))
         {
-            var started = new StickyBucketLoad(this, attributes, LoadAsync(StickyBucketState.AttributesOf(payload, effective)));
-            load = Interlocked.CompareExchange(ref user.StickyBuckets, started, load) == load ? started : user.StickyBuckets!;
+            // Concurrent first calls for one user context: only the one that publishes its load reads the store.
+            var completion = new TaskCompletionSource<StickyBucketState?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var started = new StickyBucketLoad(this, attributes, completion.Task);
+            if (Interlocked.CompareExchange(ref user.StickyBuckets, started, load) == load)
+            {
+                _ = CompleteAsync(completion, StickyBucketState.AttributesOf(payload, effective));
+                load = started;
+            }
+            else
+            {
+                load = user.StickyBuckets!;
+            }
         }
 
         var state = load.State;
@@ -43,6 +53,10 @@ internal sealed class ClientStickyBuckets(IStickyBucketService service, TimeSpan
 
     private static bool SameAttributes(string[] loaded, string[] current)
         => ReferenceEquals(loaded, current) || loaded.AsSpan().SequenceEqual(current);
+
+    // LoadAsync never throws (a failure is logged and means "no stickiness").
+    private async Task CompleteAsync(TaskCompletionSource<StickyBucketState?> completion, Dictionary<string, string> attributes)
+        => completion.SetResult(await LoadAsync(attributes).ConfigureAwait(false));
 
     private async Task<StickyBucketState?> LoadAsync(Dictionary<string, string> attributes)
     {

@@ -110,6 +110,22 @@ public sealed class StickyBucketClientTests : ClientTestBase
     }
 
     [Test]
+    public async Task ConcurrentFirstCalls_ForOneUserContext_ShareOneRead()
+    {
+        var store = new CountingStickyStore { Delay = TimeSpan.FromMilliseconds(100) };
+        var client = await StartAsync(AllControl, store);
+        var user = Visitor("u1");
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => client.EvalFeatureAsync(Feature, user).AsTask())));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(results.Select(r => r.GetValue("")), Is.All.EqualTo("control"));
+            Assert.That(store.GetAlls, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
     public async Task AUserWithoutStickyAttributes_CostsNoStoreCall()
     {
         var store = new CountingStickyStore();

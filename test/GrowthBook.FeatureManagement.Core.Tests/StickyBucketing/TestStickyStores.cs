@@ -16,6 +16,9 @@ internal sealed class CountingStickyStore : IStickyBucketService
 
     public IReadOnlyDictionary<string, string>? LastQuery { get; private set; }
 
+    /// <summary>How long GetAll takes (zero: it answers synchronously, as a local store does).</summary>
+    public TimeSpan Delay { get; init; }
+
     public IReadOnlyDictionary<string, StickyAssignmentsDocument> Documents => _inner.Documents;
 
     public ValueTask<StickyAssignmentsDocument?> GetAssignmentsAsync(string attributeName, string attributeValue, CancellationToken cancellationToken = default)
@@ -34,7 +37,13 @@ internal sealed class CountingStickyStore : IStickyBucketService
     {
         Interlocked.Increment(ref _getAlls);
         LastQuery = new Dictionary<string, string>(attributes);
-        return _inner.GetAllAssignmentsAsync(attributes, cancellationToken);
+        return Delay > TimeSpan.Zero ? Delayed(attributes, cancellationToken) : _inner.GetAllAssignmentsAsync(attributes, cancellationToken);
+    }
+
+    private async ValueTask<IReadOnlyDictionary<string, StickyAssignmentsDocument>> Delayed(IReadOnlyDictionary<string, string> attributes, CancellationToken cancellationToken)
+    {
+        await Task.Delay(Delay, cancellationToken);
+        return await _inner.GetAllAssignmentsAsync(attributes, cancellationToken);
     }
 }
 
