@@ -12,8 +12,8 @@ public sealed class GrowthBookScope : IDisposable
 {
     private readonly Observer _observer;
     private readonly GrowthBookClient? _client;
-    private readonly PendingSaves _saves = new();
     private StickyBucketState? _sticky;
+    private PendingSaves? _saves; // only for LoadStickyBucketsAsync's own store: creating a scope stays cheap
 
     /// <summary>Creates a scope over a payload for a user.</summary>
     public GrowthBookScope(GrowthBookPayload payload, UserContext? user = null)
@@ -77,16 +77,17 @@ public sealed class GrowthBookScope : IDisposable
     {
         ArgumentNullException.ThrowIfNull(service);
         var documents = await service.GetAllAssignmentsAsync(StickyBucketState.AttributesOf(Payload, User), cancellationToken).ConfigureAwait(false);
+        var saves = _saves ??= new PendingSaves();
         _sticky = new StickyBucketState(
             new Dictionary<string, StickyAssignmentsDocument>(documents, StringComparer.Ordinal),
-            doc => _saves.Track(SaveQuietly(service, doc)));
+            doc => saves.Track(SaveQuietly(service, doc)));
     }
 
     /// <summary>Sticky bucketing with documents the client loaded (null: without stickiness).</summary>
     internal void UseStickyBuckets(StickyBucketState? state) => _sticky = state;
 
     /// <summary>Waits for the saves this scope started (<see cref="LoadStickyBucketsAsync"/>'s store).</summary>
-    internal Task FlushStickyBucketSavesAsync() => _saves.WhenAllAsync();
+    internal Task FlushStickyBucketSavesAsync() => _saves?.WhenAllAsync() ?? Task.CompletedTask;
 
     /// <summary>The sticky-bucket documents as this scope knows them (loaded, plus assignments made since).</summary>
     public IReadOnlyDictionary<string, StickyAssignmentsDocument> GetStickyBucketAssignmentDocs()
