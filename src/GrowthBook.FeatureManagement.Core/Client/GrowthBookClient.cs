@@ -189,7 +189,10 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
     /// <summary>A change token that fires on the next effective payload change (for <c>ChangeToken.OnChange</c>).</summary>
     public IChangeToken GetChangeToken() => new CancellationChangeToken(Volatile.Read(ref _changeTokenSource).Token);
 
-    /// <summary>Evaluates a feature for a user.</summary>
+    /// <summary>
+    /// Evaluates a feature for a user. Never waits for the sticky-bucket store: sticky only when this user context's
+    /// documents are already loaded (<see cref="LoadStickyBucketsAsync"/>, or any async call); <see cref="EvalFeatureAsync(string, UserContext, CancellationToken)"/> loads them.
+    /// </summary>
     public FeatureResult EvalFeature(string key, UserContext user)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -224,7 +227,11 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
         return Evaluator.RunExperiment(Context(payload, user), experiment.GetDefinition(payload.SavedGroups), featureId: null);
     }
 
-    /// <summary>Evaluates a feature for a user; with remote evaluation on, fetches (or reuses) the user's evaluated payload first.</summary>
+    /// <summary>
+    /// Evaluates a feature for a user; with remote evaluation on, fetches (or reuses) the user's evaluated payload first.
+    /// With a sticky-bucket store, loads the user's documents first (once per user context, bounded by
+    /// <see cref="GrowthBookClientOptions.StickyBucketTimeout"/>; a failing store means no stickiness, never an exception).
+    /// </summary>
     public async ValueTask<FeatureResult> EvalFeatureAsync(string key, UserContext user, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);

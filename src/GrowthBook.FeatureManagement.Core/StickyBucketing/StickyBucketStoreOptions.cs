@@ -10,8 +10,9 @@ public sealed class StickyBucketStoreOptions
     public string KeyPrefix { get; set; } = DefaultKeyPrefix;
 
     /// <summary>
-    /// How long a document is kept after its last save; null (the default) keeps it until it is deleted. Set it so
-    /// documents of users who never come back do not pile up: longer than your longest experiment.
+    /// How long a document is kept after its last save (with <see cref="DistributedCacheStickyBucketService"/>, a sliding
+    /// expiration: after its last read or save); null (the default) keeps it until it is deleted. Set it so documents of
+    /// users who never come back do not pile up: longer than your longest experiment.
     /// </summary>
     public TimeSpan? TimeToLive { get; set; }
 
