@@ -109,15 +109,8 @@ public sealed class SpecTests
     [TestCaseSource(typeof(SpecCases), nameof(SpecCases.For), new object[] { "stickyBucket" })]
     public Task StickyBucket(SpecCase c) => StickyBucketOn(c, StickyStore.InMemory);
 
-    /// <summary>The same cases with the documents in each stored sticky-bucket service (a real Redis, a cookie).</summary>
-    [TestCaseSource(nameof(StickyBucketOnStoreCases))]
-    public Task StickyBucketOnStore(SpecCase c, StickyStore store) => StickyBucketOn(c, store);
-
-    private static IEnumerable<TestCaseData> StickyBucketOnStoreCases()
-        => SpecCases.For("stickyBucket").SelectMany(data => new[] { StickyStore.DistributedCacheOverRedis, StickyStore.Redis, StickyStore.Cookie }
-            .Select(store => new TestCaseData(data.Arguments[0], store).SetName($"{data.TestName} [{store}]")));
-
-    private static async Task StickyBucketOn(SpecCase c, StickyStore store)
+    /// <summary>Runs a stickyBucket case on a store (StickyBucketing/StickyBucketSpecOnStoresTests runs every store).</summary>
+    internal static async Task StickyBucketOn(SpecCase c, StickyStore store)
     {
         await using var stores = new StickyStores(store);
         var service = await stores.NewInstanceAsync();
