@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GrowthBook.FeatureManagement.Tests.Client;
+using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;
 using StackExchange.Redis;
 using static GrowthBook.FeatureManagement.Tests.StickyBucketing.StickyPayloads;
@@ -142,6 +143,26 @@ public sealed class StickyBucketRedisTests : ClientTestBase
         {
             Assert.That(documents, Is.Empty);
             Assert.That(await store.GetAssignmentsAsync("id", "u2"), Is.Null, "a document under another user's key is not theirs");
+        });
+    }
+
+    [Test]
+    public async Task AddGrowthBookRedisStickyBucketing_RegistersTheStoreOverTheRegisteredConnection()
+    {
+        var prefix = NewPrefix();
+        var services = new ServiceCollection();
+        services.AddSingleton<IStickyBucketService>(new InMemoryStickyBucketService());
+        services.AddSingleton<IConnectionMultiplexer>(await TestRedis.SharedAsync());
+        services.AddGrowthBookRedisStickyBucketing(o => o.KeyPrefix = prefix);
+        await using var provider = services.BuildServiceProvider();
+
+        var store = provider.GetRequiredService<IStickyBucketService>();
+        await store.SaveAssignmentsAsync(new StickyAssignmentsDocument("id", "u1", new Dictionary<string, string> { ["e__0"] = "1" }));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(store, Is.InstanceOf<RedisStickyBucketService>(), "it replaces the store registered before");
+            Assert.That((string?)await (await TestRedis.SharedAsync()).GetDatabase().StringGetAsync(prefix + "id||u1"), Does.Contain("\"e__0\":\"1\""));
         });
     }
 
