@@ -290,7 +290,10 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
         return scope;
     }
 
-    /// <summary>Like <see cref="CreateScope"/>, but with remote evaluation on it first fetches (or reuses) the user's evaluated payload.</summary>
+    /// <summary>
+    /// Like <see cref="CreateScope"/>, but with a sticky-bucket store it first loads the user's documents (once per user
+    /// context), and with remote evaluation on it first fetches (or reuses) the user's evaluated payload.
+    /// </summary>
     public async ValueTask<GrowthBookScope> CreateScopeAsync(UserContext user, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(user);
