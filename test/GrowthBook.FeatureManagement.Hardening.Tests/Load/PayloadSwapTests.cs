@@ -38,6 +38,12 @@ public sealed class PayloadSwapTests
             {
                 for (var i = 1; i <= Swaps; i++)
                 {
+                    // Swaps spread over the million evaluations: one per thousand.
+                    while (scopes.Evaluations + direct.Evaluations < (i - 1) * (MinimumEvaluations / Swaps) && watch.Elapsed < TimeSpan.FromSeconds(60))
+                    {
+                        await Task.Delay(1, cancellationToken);
+                    }
+
                     server.SetPayload(VersionedPayload.Json(i));
                     if (!await client.RefreshAsync(cancellationToken) || client.Payload.DateUpdated != VersionedPayload.DateUpdated(i))
                     {
