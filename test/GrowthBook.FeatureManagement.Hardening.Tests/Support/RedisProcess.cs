@@ -42,7 +42,15 @@ internal sealed class RedisProcess : IAsyncDisposable
             info.ArgumentList.Add(arg);
         }
 
-        _process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start");
+        try
+        {
+            _process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException("This scenario starts a redis-server of its own: install redis-server (.ci/run does).", e);
+        }
+
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
