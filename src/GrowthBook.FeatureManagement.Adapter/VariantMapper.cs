@@ -39,18 +39,26 @@ internal sealed class VariantMapper(IOptions<GrowthBookFeatureManagementOptions>
     {
         const string Root = "value";
         var data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        Flatten(value, Root, data);
+        Flatten(value, Root, data, 0);
         return new ConfigurationBuilder().AddInMemoryCollection(data).Build().GetSection(Root);
     }
 
-    private static void Flatten(JsonElement element, string path, Dictionary<string, string?> data)
+    // Values are remote data: nesting is cut where the engine cuts it (each level recurses; a value thousands deep
+    // would overflow the stack), and names are read as JSON.parse reads them (Name throws on a lone surrogate).
+    private static void Flatten(JsonElement element, string path, Dictionary<string, string?> data, int depth)
     {
+        if (depth >= JsJson.MaxValueDepth && element.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
+        {
+            data[path] = null;
+            return;
+        }
+
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
                 foreach (var property in element.EnumerateObject())
                 {
-                    Flatten(property.Value, path + ConfigurationPath.KeyDelimiter + property.Name, data);
+                    Flatten(property.Value, path + ConfigurationPath.KeyDelimiter + JsJson.ReadName(property), data, depth + 1);
                 }
 
                 break;
@@ -58,7 +66,7 @@ internal sealed class VariantMapper(IOptions<GrowthBookFeatureManagementOptions>
                 var i = 0;
                 foreach (var item in element.EnumerateArray())
                 {
-                    Flatten(item, path + ConfigurationPath.KeyDelimiter + i.ToString(System.Globalization.CultureInfo.InvariantCulture), data);
+                    Flatten(item, path + ConfigurationPath.KeyDelimiter + i.ToString(System.Globalization.CultureInfo.InvariantCulture), data, depth + 1);
                     i++;
                 }
 
@@ -66,6 +74,9 @@ internal sealed class VariantMapper(IOptions<GrowthBookFeatureManagementOptions>
             case JsonValueKind.Null:
             case JsonValueKind.Undefined:
                 data[path] = null;
+                break;
+            case JsonValueKind.String:
+                data[path] = JsJson.ReadString(element);
                 break;
             default:
                 data[path] = element.ToString();

@@ -75,7 +75,10 @@ public sealed partial class GrowthBookPayload
     }
 
     /// <summary>Compiles a payload from a parsed JSON object.</summary>
-    /// <exception cref="JsonException">The element is not a JSON object.</exception>
+    /// <exception cref="JsonException">
+    /// The element is not a JSON object, or a feature, rule or experiment has a property name System.Text.Json cannot
+    /// read (an escaped lone surrogate).
+    /// </exception>
     /// <exception cref="GrowthBookDecryptionException">The payload is encrypted and the key is missing or wrong.</exception>
     public static GrowthBookPayload FromJson(JsonElement json, GrowthBookPayloadOptions? options = null)
     {
@@ -83,6 +86,21 @@ public sealed partial class GrowthBookPayload
         {
             throw new JsonException("A GrowthBook payload must be a JSON object.");
         }
+
+        try
+        {
+            return Compile(json, options);
+        }
+        catch (InvalidOperationException e)
+        {
+            // TryGetProperty unescapes every name of the object it searches, and throws on a lone surrogate: such a
+            // payload is refused as JSON it cannot read (the caller keeps its previous payload), never a surprise exception.
+            throw new JsonException("The payload has a property name that cannot be read (an escaped lone surrogate).", e);
+        }
+    }
+
+    private static GrowthBookPayload Compile(JsonElement json, GrowthBookPayloadOptions? options)
+    {
 
         // One copy of the document backs every value element the compiled model hands out.
         var root = json.Clone();
@@ -105,9 +123,10 @@ public sealed partial class GrowthBookPayload
         {
             foreach (var property in f.EnumerateObject())
             {
-                if (compiler.CompileFeature(property.Name, property.Value) is { } feature)
+                var name = JsJson.ReadName(property); // property.Name throws on an escaped lone surrogate
+                if (compiler.CompileFeature(name, property.Value) is { } feature)
                 {
-                    compiled[property.Name] = feature;
+                    compiled[name] = feature;
                 }
             }
         }
@@ -142,7 +161,7 @@ public sealed partial class GrowthBookPayload
         }
 
         warnings.AddRange(compiler.Conditions.Problems.Distinct());
-        var dateUpdated = root.TryGetProperty("dateUpdated", out var du) && du.ValueKind == JsonValueKind.String ? du.GetString() : null;
+        var dateUpdated = root.TryGetProperty("dateUpdated", out var du) && du.ValueKind == JsonValueKind.String ? JsJson.ReadString(du) : null;
         var payload = new GrowthBookPayload(compiled.ToFrozenDictionary(StringComparer.Ordinal), [.. autoExperiments], savedGroups, dateUpdated, warnings);
 
         if (options?.Logger is { } logger)
@@ -182,7 +201,7 @@ public sealed partial class GrowthBookPayload
                 throw new GrowthBookDecryptionException($"The payload's '{encryptedName}' is encrypted, but no decryption key is configured.", DecryptionFailure.MissingKey);
             }
 
-            var plaintext = PayloadDecryptor.Decrypt(encrypted.GetString()!, key);
+            var plaintext = PayloadDecryptor.Decrypt(JsJson.ReadString(encrypted), key);
             try
             {
                 using var document = JsonDocument.Parse(plaintext, JsJson.DocumentOptions);

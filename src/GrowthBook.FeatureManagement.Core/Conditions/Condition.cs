@@ -158,6 +158,9 @@ internal sealed class SavedGroupPath(string id, SavedGroupPath? parent)
     private readonly string _id = id;
     private readonly SavedGroupPath? _parent = parent;
 
+    /// <summary>How many groups are on the path (this one included).</summary>
+    public int Depth { get; } = (parent?.Depth ?? 0) + 1;
+
     public bool Contains(string groupId)
     {
         for (var node = this; node is not null; node = node._parent)

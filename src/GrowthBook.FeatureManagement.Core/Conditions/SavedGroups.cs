@@ -50,7 +50,9 @@ internal sealed class SavedGroups
     /// <summary><c>evalSavedGroup</c>: the top-level <c>$savedGroup</c> operator.</summary>
     public bool EvaluateReference(in JsValue target, string id, string? attributeKeyOverride, SavedGroupPath? visited)
     {
-        if (SavedGroupPath.Contains(visited, id) || !_groups.TryGetValue(id, out var group))
+        // A chain of references deeper than conditions may nest is false, as a too-deep condition is: each link
+        // recurses, and a hostile payload's chain of thousands would otherwise overflow the stack.
+        if (visited?.Depth >= ConditionCompiler.MaxDepth || SavedGroupPath.Contains(visited, id) || !_groups.TryGetValue(id, out var group))
         {
             return false;
         }

@@ -17,6 +17,9 @@ internal sealed class FeatureStack(string key, FeatureStack? parent)
     private readonly string _key = key;
     private readonly FeatureStack? _parent = parent;
 
+    /// <summary>How many features are on the path (this one included).</summary>
+    public int Depth { get; } = (parent?.Depth ?? 0) + 1;
+
     public static bool Contains(FeatureStack? stack, string key)
     {
         for (var node = stack; node is not null; node = node._parent)

@@ -18,10 +18,16 @@ internal static class Evaluator
     private static readonly ExperimentResult NotInExperiment = new(
         "0", null, false, false, 0, FeatureValue.Null, "id", JsValue.EmptyString, false, null, null, false, null);
 
+    /// <summary>
+    /// Prerequisite chains longer than this are treated as cycles. Evaluation recurses once per link, and a hostile
+    /// payload's chain of many thousands would otherwise overflow the stack, which ends the process. Real chains are a few links.
+    /// </summary>
+    public const int MaxPrerequisiteDepth = 64;
+
     /// <summary><c>evalFeature(id)</c>.</summary>
     public static FeatureResult EvalFeature(in EvaluationContext ctx, string id)
     {
-        if (FeatureStack.Contains(ctx.Stack, id))
+        if (ctx.Stack is { } stack && (stack.Depth >= MaxPrerequisiteDepth || FeatureStack.Contains(stack, id)))
         {
             return Usage(ctx, new FeatureResult(id, FeatureValue.Null, FeatureSource.CyclicPrerequisite, null, null, null));
         }

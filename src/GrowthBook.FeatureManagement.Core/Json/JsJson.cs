@@ -93,7 +93,8 @@ internal static class JsJson
         return double.Parse(element.GetRawText(), NumberStyles.Float, CultureInfo.InvariantCulture);
     }
 
-    private static string ReadString(JsonElement element)
+    /// <summary>A JSON string's value; escaped lone surrogates are kept, as <c>JSON.parse</c> keeps them (GetString throws on them).</summary>
+    public static string ReadString(JsonElement element)
     {
         try
         {
@@ -106,7 +107,8 @@ internal static class JsJson
         }
     }
 
-    private static string ReadName(JsonProperty property)
+    /// <summary>A property's name; escaped lone surrogates are kept, as <c>JSON.parse</c> keeps them (Name throws on them).</summary>
+    public static string ReadName(JsonProperty property)
     {
         try
         {
