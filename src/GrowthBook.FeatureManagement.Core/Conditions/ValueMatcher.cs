@@ -249,9 +249,9 @@ internal sealed class AllMatcher(ValueMatcher[] items) : ValueMatcher
 }
 
 /// <summary><c>$regex</c>/<c>$regexi</c>: an unanchored search in <c>String(value)</c>.</summary>
-internal sealed class RegexMatcher(Regex regex) : ValueMatcher
+internal sealed class RegexMatcher(JsRegex regex) : ValueMatcher
 {
-    public override bool Matches(in JsValue value, SavedGroupPath? visited) => JsRegex.Test(regex, value.ToJsString());
+    public override bool Matches(in JsValue value, SavedGroupPath? visited) => regex.Test(value.ToJsString());
 }
 
 /// <summary><c>$type</c>: the value's type name equals the operand.</summary>

@@ -205,7 +205,7 @@ internal sealed class UrlTargeter
     /// JS <c>getUrlRegExp</c>: the pattern compiled without flags, as conditions compile theirs (slash escaping and
     /// the JavaScript-to-.NET translation included); null when JS would reject it (the pattern then never matches).
     /// </summary>
-    internal static Regex? CreateRegex(string pattern) => JsRegex.TryCreate(pattern, ignoreCase: false);
+    internal static JsRegex? CreateRegex(string pattern) => JsRegex.TryCreate(pattern, ignoreCase: false);
 
     /// <summary>The parsed URL being targeted; the derived strings are computed on first use.</summary>
     private sealed class Target(WhatwgUrl url)
@@ -235,11 +235,11 @@ internal sealed class UrlTargeter
     }
 
     /// <summary><c>regex.test(parsed.href) || regex.test(parsed.href.substring(parsed.origin.length))</c>.</summary>
-    private sealed class RegexPattern(bool include, Regex? regex) : CompiledPattern(include)
+    private sealed class RegexPattern(bool include, JsRegex? regex) : CompiledPattern(include)
     {
         public override bool Matches(Target target)
         {
-            return regex is not null && (JsRegex.Test(regex, target.Href) || JsRegex.Test(regex, target.AfterOrigin));
+            return regex is not null && (regex.Test(target.Href) || regex.Test(target.AfterOrigin));
         }
     }
 

@@ -57,7 +57,8 @@ public sealed class FaultTests : ClientTestBase
         await client.InitializeAsync();
 
         server.SetPayload(V2);
-        server.EnqueueFaults(new FeaturesFault.Status(429, RetryAfter: "1"));
+        // 3 s, so a starved test thread still asserts inside the window.
+        server.EnqueueFaults(new FeaturesFault.Status(429, RetryAfter: "3"));
         await Eventually(() => server.FeatureResponses.Any(r => r.Status == 429), "the 429");
         var requestsAfter429 = server.FeatureRequests;
         Assert.That(await client.RefreshAsync(), Is.False, "within Retry-After an explicit refresh is refused locally");
@@ -70,7 +71,7 @@ public sealed class FaultTests : ClientTestBase
         var next = responses.First(r => r.At > limited.At);
         Assert.Multiple(() =>
         {
-            Assert.That(next.At - limited.At, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(900)), "no request before Retry-After: 1 s (polling interval is 50 ms)");
+            Assert.That(next.At - limited.At, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(2900)), "no request before Retry-After: 3 s (polling interval is 50 ms)");
             Assert.That(client.LastError, Is.Null);
         });
 

@@ -46,6 +46,27 @@ public sealed class BadInputTests
     }
 
     [Test]
+    public void ARegexThatTimesOutStillGivesJavaScriptsAnswer()
+    {
+        // At every start position the backtracking engine explodes on (a+)+$ before trying the "x" alternative, so it
+        // times out; JavaScript would (eventually) say true, because the string ends in "x". The linear-time engine
+        // that takes over after a timeout gives that answer, and serves the pattern's later matches at once.
+        var payload = GrowthBookPayload.Parse(Feature("""{"name":{"$regex":"^(a+)+$|x"}}"""));
+        var matching = new GrowthBookScope(payload, new UserContext { Attributes = GrowthBookAttributes.From([new("name", new string('a', 5_000) + "!x")]) });
+        var failing = new GrowthBookScope(payload, new UserContext { Attributes = GrowthBookAttributes.From([new("name", new string('a', 5_000) + "!")]) });
+        Assert.That(matching.IsOn("f"), Is.True, "the first match times out on the backtracking engine");
+        var watch = Stopwatch.StartNew();
+        var later = Enumerable.Range(0, 20).Select(_ => failing.IsOn("f")).ToList();
+        watch.Stop();
+        Assert.Multiple(() =>
+        {
+            Assert.That(later, Is.All.False);
+            Assert.That(matching.IsOn("f"), Is.True);
+            Assert.That(watch.ElapsedMilliseconds, Is.LessThan(20 * 25), "later matches no longer wait for a timeout each");
+        });
+    }
+
+    [Test]
     public void ConditionsNestedTooDeepAreFalseAndReportedOnce()
     {
         var depth = 10_000;

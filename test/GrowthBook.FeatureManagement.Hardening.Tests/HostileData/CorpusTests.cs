@@ -49,14 +49,14 @@ public sealed class CorpusTests
         var payload = Payload("""{"f":{"defaultValue":"off","rules":[{"condition":{"s":{"$regex":""" + JsonSerializer.Serialize(pattern) + """}},"force":"on"}]}}""");
         var hostile = new string(letter, 10_000) + "!";
         var result = Evaluate(payload, "f", Attributes(("s", hostile)), "catastrophic regex " + pattern);
-        Assert.That(result.GetValue(""), Is.EqualTo("off"), "a match that times out counts as no match");
+        Assert.That(result.GetValue(""), Is.EqualTo("off"), "no match, answered by the linear-time engine after the timeout");
     }
 
     [Test]
-    public void CatastrophicRegex_OverAnArray_CostsTheTimeoutPerElement()
+    public void CatastrophicRegex_OverAnArray_CostsOneTimeout()
     {
-        // The documented bound is per match: an $elemMatch over N hostile elements costs up to N timeouts. Measured
-        // apart from the corpus's "slowest evaluation" and printed, so the cost of this known limit stays visible.
+        // After a pattern's first timeout its matches run on the linear-time engine, so an $elemMatch over N hostile
+        // elements costs one timeout, not N. Measured apart from the corpus's "slowest evaluation" and printed.
         const int elements = 20;
         var payload = GrowthBookPayload.Parse(Payload("""{"f":{"defaultValue":"off","rules":[{"condition":{"tags":{"$elemMatch":{"$regex":"(a+)+$"}}},"force":"on"}]}}"""));
         var tags = Enumerable.Repeat(new string('a', 5_000) + "!", elements).ToArray();
@@ -69,7 +69,7 @@ public sealed class CorpusTests
         Assert.Multiple(() =>
         {
             Assert.That(result.GetValue(""), Is.EqualTo("off"));
-            Assert.That(watch.Elapsed, Is.LessThan(JsRegex25MsTimeout * elements * 4), "bounded by the per-match timeout");
+            Assert.That(watch.Elapsed, Is.LessThan(JsRegex25MsTimeout * elements), "one timeout, then linear-time matches");
         });
     }
 
