@@ -101,7 +101,7 @@ internal sealed partial class MarkdownFile
         return trimmed.StartsWith(marker, StringComparison.Ordinal) && trimmed.TrimEnd().All(c => c == marker[0]);
     }
 
-    [GeneratedRegex(@"^\s{0,3}(?<marker>`{3,}|~{3,})(?<info>[^`]*)$")]
+    [GeneratedRegex(@"^\s*(?<marker>`{3,}|~{3,})(?<info>[^`]*)$")]
     private static partial Regex Fence();
 
     [GeneratedRegex(@"^\s{0,3}#{1,6}\s+(?<text>.+?)\s*#*\s*$")]
