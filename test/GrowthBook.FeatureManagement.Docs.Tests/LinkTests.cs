@@ -25,6 +25,20 @@ public sealed class LinkTests
     }
 
     [Test]
+    public void TheIndexLinksEveryPage()
+    {
+        var linked = MarkdownFile.Load("docs/README.md").Links
+            .Where(l => l.IsRelative)
+            .Select(l => l.Target.Split('#')[0])
+            .ToHashSet(StringComparer.Ordinal);
+        var pages = RepositoryFiles.Documents()
+            .Where(f => f.StartsWith("docs/", StringComparison.Ordinal) && f != "docs/README.md")
+            .Select(f => f["docs/".Length..]);
+
+        Assert.That(pages.Where(p => !linked.Contains(p)), Is.Empty, "pages missing from docs/README.md");
+    }
+
+    [Test]
     public void ABrokenLinkOrAnchorIsFound()
     {
         var file = MarkdownFile.Parse("docs/example.md", """
