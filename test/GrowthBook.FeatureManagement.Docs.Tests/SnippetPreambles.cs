@@ -49,6 +49,10 @@ internal static class SnippetPreambles
         ["user"] = "UserContext user = UserContext.Anonymous;",
         // A compiled payload and payload JSON.
         ["payload"] = "GrowthBookPayload payload = GrowthBookPayload.Empty; string json = \"{}\";",
+        // Client options being built up.
+        ["options"] = "GrowthBookClientOptions options = new() { ClientKey = \"sdk-abc123\" };",
+        // A Redis connection (StackExchange.Redis).
+        ["redis"] = "StackExchange.Redis.IConnectionMultiplexer redis = null!;",
         // Microsoft.FeatureManagement's manager, as injected.
         ["featureManager"] = "IVariantFeatureManager featureManager = null!;",
         // What application code usually has at hand.
