@@ -1,5 +1,8 @@
 using GrowthBook.FeatureManagement.Evaluation;
 using GrowthBook.FeatureManagement.StickyBucketing;
+using GrowthBook.FeatureManagement.Telemetry;
+using GrowthBook.FeatureManagement.Tracking;
+using Microsoft.Extensions.Logging;
 
 namespace GrowthBook.FeatureManagement;
 
@@ -36,11 +39,23 @@ public sealed class GrowthBookScope : IDisposable
     /// <summary>The user evaluated for; replacing it takes effect on the next call.</summary>
     public UserContext User { get; set; }
 
-    /// <summary>Called once per user, experiment and variation when the user is put in an experiment. Exceptions it throws are swallowed.</summary>
+    /// <summary>Called once per user, experiment and variation when the user is put in an experiment. Exceptions it throws are logged, never thrown.</summary>
     public Action<Experiment, ExperimentResult>? OnExperimentViewed { get; set; }
 
-    /// <summary>Called when a feature is evaluated (not for forced overrides). Exceptions it throws are swallowed.</summary>
+    /// <summary>Called when a feature is evaluated (not for forced overrides). Exceptions it throws are logged, never thrown.</summary>
     public Action<string, FeatureResult>? OnFeatureUsage { get; set; }
+
+    /// <summary>
+    /// Like <see cref="OnExperimentViewed"/> (same dedupe), async: run in the background — on the client's queue for a
+    /// scope from <see cref="GrowthBookClient.CreateScope"/>, on the thread pool otherwise — never awaited by evaluation.
+    /// </summary>
+    public Func<Experiment, ExperimentResult, CancellationToken, ValueTask>? OnExperimentViewedAsync { get; set; }
+
+    /// <summary>Like <see cref="OnFeatureUsage"/>, async: run in the background, never awaited by evaluation.</summary>
+    public Func<string, FeatureResult, CancellationToken, ValueTask>? OnFeatureUsageAsync { get; set; }
+
+    /// <summary>Where this scope's callback failures are logged; a client's scope defaults to the client's <c>GrowthBook.Tracking</c> logger.</summary>
+    public ILogger? Logger { get; set; }
 
     /// <summary>Whether the feature's value is truthy for this user.</summary>
     public bool IsOn(string key) => EvalFeature(key).On;
@@ -97,6 +112,8 @@ public sealed class GrowthBookScope : IDisposable
     {
         OnExperimentViewed = null;
         OnFeatureUsage = null;
+        OnExperimentViewedAsync = null;
+        OnFeatureUsageAsync = null;
     }
 
     private static async Task SaveQuietly(IStickyBucketService service, StickyAssignmentsDocument doc)
@@ -111,18 +128,73 @@ public sealed class GrowthBookScope : IDisposable
         }
     }
 
+    private ILogger? TrackingLogger => Logger ?? _client?.TrackingLogger;
+
+    private void InvokeSafely<T1, T2>(Action<T1, T2> callback, T1 first, T2 second, string name)
+    {
+        try
+        {
+            callback(first, second);
+        }
+        catch (Exception e)
+        {
+            // Tracking must never break evaluation.
+            if (TrackingLogger is { } logger)
+            {
+                TrackingLog.CallbackFailed(logger, name, e);
+            }
+        }
+    }
+
+    // Async callbacks never run on the evaluating thread: the client's queue, or the thread pool for a scope without one.
+    private void RunInBackground(string name, Func<CancellationToken, ValueTask> work)
+    {
+        if (_client is not null)
+        {
+            _client.RunInBackground(name, work);
+            return;
+        }
+
+        var logger = TrackingLogger;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await work(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                if (logger is not null)
+                {
+                    TrackingLog.CallbackFailed(logger, name, e);
+                }
+            }
+        });
+    }
+
     private sealed class Observer(GrowthBookScope scope) : IEvaluationObserver
     {
         // Created on the first exposure: most scopes never track one, and creating a scope stays cheap.
         private HashSet<string>? _tracked;
 
-        public bool IsActive => scope.OnExperimentViewed is not null || scope.OnFeatureUsage is not null || scope._client?.HasClientTracking == true;
+        public bool IsActive => scope.OnExperimentViewed is not null || scope.OnFeatureUsage is not null
+            || scope.OnExperimentViewedAsync is not null || scope.OnFeatureUsageAsync is not null
+            || (scope._client is { } client ? client.HasClientTracking : GrowthBookInstruments.IsObserving);
 
         public void OnExperimentViewed(Experiment experiment, ExperimentResult result)
         {
-            scope._client?.TrackExperiment(experiment, result, scope.User);
+            if (scope._client is { } client)
+            {
+                client.TrackExperiment(experiment, result, scope.User);
+            }
+            else
+            {
+                GrowthBookInstruments.RecordExposure(experiment, result);
+            }
+
             var callback = scope.OnExperimentViewed;
-            if (callback is null)
+            var callbackAsync = scope.OnExperimentViewedAsync;
+            if (callback is null && callbackAsync is null)
             {
                 return;
             }
@@ -138,26 +210,36 @@ public sealed class GrowthBookScope : IDisposable
                 }
             }
 
-            try
+            if (callbackAsync is not null)
             {
-                callback(experiment, result);
+                scope.RunInBackground(nameof(GrowthBookScope.OnExperimentViewedAsync), ct => callbackAsync(experiment, result, ct));
             }
-            catch (Exception)
+
+            if (callback is not null)
             {
-                // Tracking must never break evaluation.
+                scope.InvokeSafely(callback, experiment, result, nameof(GrowthBookScope.OnExperimentViewed));
             }
         }
 
         public void OnFeatureUsage(string key, FeatureResult result)
         {
-            scope._client?.TrackFeatureUsage(key, result, scope.User);
-            try
+            if (scope._client is { } client)
             {
-                scope.OnFeatureUsage?.Invoke(key, result);
+                client.TrackFeatureUsage(key, result, scope.User);
             }
-            catch (Exception)
+            else
             {
-                // Tracking must never break evaluation.
+                GrowthBookInstruments.RecordEvaluation(key, result);
+            }
+
+            if (scope.OnFeatureUsageAsync is { } callbackAsync)
+            {
+                scope.RunInBackground(nameof(GrowthBookScope.OnFeatureUsageAsync), ct => callbackAsync(key, result, ct));
+            }
+
+            if (scope.OnFeatureUsage is { } callback)
+            {
+                scope.InvokeSafely(callback, key, result, nameof(GrowthBookScope.OnFeatureUsage));
             }
         }
     }

@@ -239,6 +239,7 @@ internal sealed class FeatureRepository : IAsyncDisposable
 
     private void Succeeded(bool sseSupported)
     {
+        Telemetry.GrowthBookInstruments.RecordRefresh(PayloadSource.Network);
         Interlocked.Exchange(ref _refreshFailures, 0);
         LastError = null; // healthy again: health reporting must not keep showing a past failure
         if (sseSupported && _options.RefreshStrategy == RefreshStrategy.StaleWhileRevalidate)
@@ -250,6 +251,7 @@ internal sealed class FeatureRepository : IAsyncDisposable
     private bool Failed(Exception? error, bool logged = false)
     {
         LastError = error;
+        Telemetry.GrowthBookInstruments.RecordFetchError(error);
         var failures = Interlocked.Increment(ref _refreshFailures);
         if (error is not null && !logged)
         {
@@ -475,6 +477,7 @@ internal sealed class FeatureRepository : IAsyncDisposable
                         if (Apply(Encoding.UTF8.GetBytes(item.Data), PayloadSource.Stream, _state.ETag, _time.GetUtcNow(), StaleAt()))
                         {
                             LastError = null;
+                            Telemetry.GrowthBookInstruments.RecordRefresh(PayloadSource.Stream);
                             await StoreAsync(_state, Encoding.UTF8.GetBytes(item.Data), cancellationToken).ConfigureAwait(false);
                         }
                     }
@@ -508,6 +511,7 @@ internal sealed class FeatureRepository : IAsyncDisposable
             }
 
             attempt++;
+            Telemetry.GrowthBookInstruments.RecordStreamReconnect();
             var delay = Backoff.Delay(retry, attempt);
             ClientLog.StreamLost(_logger, problem, delay, attempt);
             _ = RefreshAsync(cancellationToken); // poll while the stream is down

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using GrowthBook.FeatureManagement.Client;
 using GrowthBook.FeatureManagement.Evaluation;
 using Microsoft.Extensions.Logging;
@@ -22,6 +23,7 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
     private readonly TaskCompletionSource _initialized = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly IReadOnlyDictionary<string, int>? _globalForcedVariations;
     private readonly ILogger _logger;
+    private readonly ILogger _trackingLogger;
     private readonly Telemetry.TelemetryDispatcher _telemetry;
     private readonly TimeProvider _time;
     private CancellationTokenSource _changeTokenSource = new();
@@ -57,7 +59,8 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
         var time = timeProvider ?? TimeProvider.System;
         _time = time;
         var factory = loggerFactory ?? NullLoggerFactory.Instance;
-        _telemetry = new Telemetry.TelemetryDispatcher(telemetryPublishers ?? [], factory.CreateLogger("GrowthBook.Telemetry"));
+        _trackingLogger = factory.CreateLogger("GrowthBook.Tracking");
+        _telemetry = new Telemetry.TelemetryDispatcher(telemetryPublishers ?? [], options.TrackingPlugins, _trackingLogger);
         _logger = factory.CreateLogger("GrowthBook.Client");
         _repository = new FeatureRepository(options, _http, cache ?? new InMemoryFeatureCache(time), time, _logger);
         _repository.Changed += OnRepositoryChanged;
@@ -260,7 +263,9 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
     private EvaluationContext Context(GrowthBookPayload payload, UserContext user)
         => new(payload, Effective(user), sticky: null, HasTracking ? new ClientObserver(this, user) : null);
 
-    private bool HasTracking => _options.OnExperimentViewed is not null || _options.OnFeatureUsage is not null || _telemetry.HasPublishers;
+    private bool HasTracking => _options.OnExperimentViewed is not null || _options.OnFeatureUsage is not null
+        || _options.OnExperimentViewedAsync is not null || _options.OnFeatureUsageAsync is not null
+        || _telemetry.HasPublishers || Telemetry.GrowthBookInstruments.IsObserving;
 
     // Client-wide settings merged into the user's: the user's own values win.
     internal UserContext Effective(UserContext user)
@@ -293,42 +298,78 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
         };
     }
 
-    /// <summary>Tracks an exposure through the client's bounded dedupe; false when it was already tracked.</summary>
+    /// <summary>Tracks an exposure through the client's bounded dedupe: callbacks, publishers and plugins get it once.</summary>
     internal void TrackExperiment(Experiment experiment, ExperimentResult result, UserContext user)
     {
+        Telemetry.GrowthBookInstruments.RecordExposure(experiment, result);
         var callback = _options.OnExperimentViewed;
-        if ((callback is null && !_telemetry.HasPublishers) || !_trackedExposures.Add(ExposureKey(experiment, result)))
+        var callbackAsync = _options.OnExperimentViewedAsync;
+        var publish = _telemetry.HasPublishers;
+        if ((callback is null && callbackAsync is null && !publish) || !_trackedExposures.Add(ExposureKey(experiment, result)))
         {
             return;
         }
 
-        _telemetry.Enqueue(new ExperimentViewedEvent(experiment, result, user, _time.GetUtcNow()));
+        if (publish)
+        {
+            _telemetry.Enqueue(new ExperimentViewedEvent(experiment, result, user, _time.GetUtcNow()) { ParentContext = Activity.Current?.Context ?? default });
+        }
+
+        if (callbackAsync is not null)
+        {
+            _telemetry.Enqueue(new Telemetry.BackgroundWork(nameof(GrowthBookClientOptions.OnExperimentViewedAsync), ct => callbackAsync(experiment, result, user, ct)));
+        }
+
         try
         {
             callback?.Invoke(experiment, result, user);
         }
-        catch (Exception)
+        catch (Exception e)
         {
             // Tracking must never break evaluation.
+            Tracking.TrackingLog.CallbackFailed(_trackingLogger, nameof(GrowthBookClientOptions.OnExperimentViewed), e);
         }
     }
 
     internal void TrackFeatureUsage(string key, FeatureResult result, UserContext user)
     {
+        Telemetry.GrowthBookInstruments.RecordEvaluation(key, result);
         if (_telemetry.WantsEvaluations)
         {
-            _telemetry.Enqueue(new FeatureEvaluatedEvent(key, result, user, _time.GetUtcNow()));
+            _telemetry.Enqueue(new FeatureEvaluatedEvent(key, result, user, _time.GetUtcNow()) { ParentContext = Activity.Current?.Context ?? default });
+        }
+
+        if (_options.OnFeatureUsageAsync is { } callbackAsync)
+        {
+            _telemetry.Enqueue(new Telemetry.BackgroundWork(nameof(GrowthBookClientOptions.OnFeatureUsageAsync), ct => callbackAsync(key, result, user, ct)));
         }
 
         try
         {
             _options.OnFeatureUsage?.Invoke(key, result, user);
         }
-        catch (Exception)
+        catch (Exception e)
         {
             // Tracking must never break evaluation.
+            Tracking.TrackingLog.CallbackFailed(_trackingLogger, nameof(GrowthBookClientOptions.OnFeatureUsage), e);
         }
     }
+
+    /// <summary>Runs a scope's async callback on the background queue.</summary>
+    internal void RunInBackground(string callback, Func<CancellationToken, ValueTask> work) => _telemetry.Enqueue(new Telemetry.BackgroundWork(callback, work));
+
+    /// <summary>Where tracking failures are logged (category <c>GrowthBook.Tracking</c>).</summary>
+    internal ILogger TrackingLogger => _trackingLogger;
+
+    /// <summary>The exposure dedupe set (for tests of its bound).</summary>
+    internal BoundedSet TrackedExposures => _trackedExposures;
+
+    /// <summary>
+    /// Hands on everything tracked so far: waits until the background queue has passed every queued event to the
+    /// publishers and plugins and run the queued async callbacks, then flushes every tracking plugin (each sends what
+    /// it holds, retrying as configured). The host calls it at shutdown; <see cref="DisposeAsync"/> flushes too.
+    /// </summary>
+    public Task FlushAsync(CancellationToken cancellationToken = default) => _telemetry.FlushAsync(cancellationToken);
 
     internal bool HasClientTracking => HasTracking;
 

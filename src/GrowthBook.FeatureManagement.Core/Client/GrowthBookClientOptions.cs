@@ -72,6 +72,18 @@ public sealed class GrowthBookClientOptions
     /// <summary>How many exposures the client remembers to avoid tracking one twice; memory stays bounded by it. Default 100,000.</summary>
     public int TrackingDedupeCapacity { get; set; } = 100_000;
 
+    /// <summary>
+    /// Like <see cref="OnExperimentViewed"/>, async: run on the client's background queue, never awaited by evaluation
+    /// (docs/tracking.md). Exceptions are logged.
+    /// </summary>
+    public Func<Experiment, ExperimentResult, UserContext, CancellationToken, ValueTask>? OnExperimentViewedAsync { get; set; }
+
+    /// <summary>Like <see cref="OnFeatureUsage"/>, async: run on the client's background queue, never awaited by evaluation. Exceptions are logged.</summary>
+    public Func<string, FeatureResult, UserContext, CancellationToken, ValueTask>? OnFeatureUsageAsync { get; set; }
+
+    /// <summary>Tracking plugins (batching senders such as <see cref="GrowthBookIngestorPlugin"/>); the client flushes and disposes them.</summary>
+    public IList<ITrackingPlugin> TrackingPlugins { get; } = new List<ITrackingPlugin>();
+
     /// <summary>The streaming host with the default applied and trailing slashes removed.</summary>
     internal string EffectiveStreamingHost => (StreamingHost ?? ApiHost).TrimEnd('/');
 

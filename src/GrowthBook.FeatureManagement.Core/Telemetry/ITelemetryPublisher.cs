@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace GrowthBook.FeatureManagement;
 
 /// <summary>
@@ -14,6 +16,12 @@ public interface ITelemetryPublisher
     /// <summary>Whether this publisher wants <see cref="FeatureEvaluatedEvent"/>s (they cost an allocation per evaluation, so they are opt-in).</summary>
     bool ReceivesEvaluations => false;
 
+    /// <summary>
+    /// False while nothing would come of publishing (no listener, logging off): evaluation then skips this publisher,
+    /// and creates no event for it. Read on every evaluation, so it must be cheap. Default true.
+    /// </summary>
+    bool IsEnabled => true;
+
     /// <summary>Publishes one event.</summary>
     ValueTask PublishAsync(GrowthBookTelemetryEvent telemetryEvent, CancellationToken cancellationToken);
 }
@@ -21,7 +29,14 @@ public interface ITelemetryPublisher
 /// <summary>Something GrowthBook evaluation observed, for one user.</summary>
 /// <param name="User">The user it concerns.</param>
 /// <param name="Timestamp">When it happened.</param>
-public abstract record GrowthBookTelemetryEvent(UserContext User, DateTimeOffset Timestamp);
+public abstract record GrowthBookTelemetryEvent(UserContext User, DateTimeOffset Timestamp)
+{
+    /// <summary>
+    /// The <see cref="Activity"/> current where the evaluation happened (<c>default</c> when there was none): publishers
+    /// run later on a background queue, and use it as the parent of what they report so it lands in the request's trace.
+    /// </summary>
+    public ActivityContext ParentContext { get; init; }
+}
 
 /// <summary>A user was put in an experiment (GrowthBook's "Experiment Viewed").</summary>
 /// <param name="Experiment">The experiment.</param>

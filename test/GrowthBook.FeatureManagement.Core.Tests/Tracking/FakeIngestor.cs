@@ -1,0 +1,138 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace GrowthBook.FeatureManagement.Tests.Tracking;
+
+/// <summary>What the ingestor does with the next request instead of accepting it.</summary>
+internal enum IngestorFault
+{
+    /// <summary>500, nothing stored.</summary>
+    ServerError,
+
+    /// <summary>503, nothing stored.</summary>
+    Unavailable,
+
+    /// <summary>The connection is dropped before anything is stored.</summary>
+    DropBeforeStoring,
+
+    /// <summary>The batch is stored, then the connection is dropped before the answer: the sender cannot know it arrived.</summary>
+    DropAfterStoring,
+
+    /// <summary>400, nothing stored.</summary>
+    BadRequest,
+}
+
+/// <summary>
+/// A real Kestrel server on 127.0.0.1 standing in for a GrowthBook ingestor: <c>POST /track?client_key=…</c> with a
+/// JSON array of events. It stores each batch once per <c>Idempotency-Key</c> (a retry of a stored batch is answered
+/// 200 and not stored again) and can fail requests on a script.
+/// </summary>
+internal sealed class FakeIngestor : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<IngestorFault> _faults = new();
+    private readonly ConcurrentDictionary<string, byte> _storedBatches = new();
+    private readonly ConcurrentQueue<JsonElement> _stored = new();
+    private readonly ConcurrentQueue<(string? BatchId, int EventCount)> _requests = new();
+    private readonly ConcurrentQueue<(string? ClientKey, string? ContentType)> _headers = new();
+
+    private FakeIngestor(WebApplication app) => _app = app;
+
+    public string BaseUrl { get; private set; } = "";
+
+    /// <summary>Events stored, in arrival order (each batch once).</summary>
+    public IReadOnlyList<JsonElement> Stored => [.. _stored];
+
+    /// <summary>Every request received: its Idempotency-Key and how many events it carried.</summary>
+    public IReadOnlyList<(string? BatchId, int EventCount)> Requests => [.. _requests];
+
+    /// <summary>The client_key query parameter and Content-Type of every request.</summary>
+    public IReadOnlyList<(string? ClientKey, string? ContentType)> Headers => [.. _headers];
+
+    public static async Task<FakeIngestor> StartAsync()
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseKestrelCore();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var ingestor = new FakeIngestor(app);
+        app.Run(ingestor.HandleAsync);
+        await app.StartAsync();
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        ingestor.BaseUrl = $"http://127.0.0.1:{address.Port}";
+        return ingestor;
+    }
+
+    public void Fail(params IngestorFault[] faults)
+    {
+        foreach (var fault in faults)
+        {
+            _faults.Enqueue(fault);
+        }
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        if (!HttpMethods.IsPost(context.Request.Method) || context.Request.Path != "/track")
+        {
+            context.Response.StatusCode = 404;
+            return;
+        }
+
+        var batchId = context.Request.Headers["Idempotency-Key"].ToString();
+        _headers.Enqueue((context.Request.Query["client_key"].ToString(), context.Request.ContentType));
+        using var body = await JsonDocument.ParseAsync(context.Request.Body);
+        var events = body.RootElement.EnumerateArray().Select(e => e.Clone()).ToList();
+        _requests.Enqueue((batchId, events.Count));
+        var fault = _faults.TryDequeue(out var queued) ? queued : (IngestorFault?)null;
+        switch (fault)
+        {
+            case IngestorFault.ServerError:
+                context.Response.StatusCode = 500;
+                return;
+            case IngestorFault.Unavailable:
+                context.Response.StatusCode = 503;
+                return;
+            case IngestorFault.BadRequest:
+                context.Response.StatusCode = 400;
+                return;
+            case IngestorFault.DropBeforeStoring:
+                context.Abort();
+                return;
+        }
+
+        if (_storedBatches.TryAdd(batchId, 0))
+        {
+            foreach (var item in events)
+            {
+                _stored.Enqueue(item);
+            }
+        }
+
+        if (fault == IngestorFault.DropAfterStoring)
+        {
+            context.Abort();
+            return;
+        }
+
+        context.Response.StatusCode = 200;
+        await context.Response.WriteAsync("""{"status":200}""");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
