@@ -18,6 +18,7 @@ builder.Services.AddGrowthBookHttpContext(options => options.Enrich = DemoUser.E
 
 // Sticky bucketing for anonymous visitors (their experiment variations kept in a cookie across visits) is registered
 // right below this comment.
+builder.Services.AddGrowthBookCookieStickyBucketing();
 
 builder.Services.AddHealthChecks().AddGrowthBook();
 

@@ -62,7 +62,8 @@ public static class GrowthBookFeatureManagementBuilderExtensions
             sp.GetRequiredService<IFeatureCache>(),
             sp.GetService<ILoggerFactory>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetServices<ITelemetryPublisher>()));
+            sp.GetServices<ITelemetryPublisher>(),
+            sp.GetService<IStickyBucketService>()));
         services.AddHostedService<GrowthBookInitializationService>();
         RegisterAspNetCoreIfPresent(services);
         services.TryAddSingleton<IGrowthBookUserContextAccessor>(sp => new TargetingUserContextAccessor(sp.GetService<ITargetingContextAccessor>()));

@@ -73,9 +73,14 @@ public sealed class GrowthBookFeatureManager : IFeatureManager, IVariantFeatureM
         if (served.IsCompletedSuccessfully && users.IsCompletedSuccessfully)
         {
             // The common case completes synchronously: no state machine, no allocation.
-            return served.Result
-                ? new ValueTask<bool>(_client.EvalFeature(payload, feature, users.Result).On)
-                : _inner.IsEnabledAsync(feature, cancellationToken);
+            if (!served.Result)
+            {
+                return _inner.IsEnabledAsync(feature, cancellationToken);
+            }
+
+            // Synchronous too with no sticky-bucket store, or the user's documents already loaded.
+            var result = _client.EvalFeatureAsync(payload, feature, users.Result, cancellationToken);
+            return result.IsCompletedSuccessfully ? new ValueTask<bool>(result.Result.On) : On(result);
         }
 
         return Slow(payload, feature, served, users, cancellationToken);
@@ -87,8 +92,10 @@ public sealed class GrowthBookFeatureManager : IFeatureManager, IVariantFeatureM
                 return await _inner.IsEnabledAsync(feature, cancellationToken).ConfigureAwait(false);
             }
 
-            return _client.EvalFeature(payload, feature, await users.ConfigureAwait(false)).On;
+            return (await _client.EvalFeatureAsync(payload, feature, await users.ConfigureAwait(false), cancellationToken).ConfigureAwait(false)).On;
         }
+
+        static async ValueTask<bool> On(ValueTask<FeatureResult> result) => (await result.ConfigureAwait(false)).On;
     }
 
     /// <inheritdoc />
@@ -102,7 +109,7 @@ public sealed class GrowthBookFeatureManager : IFeatureManager, IVariantFeatureM
         }
 
         var user = await UserFromAsync(context, cancellationToken).ConfigureAwait(false);
-        return _client.EvalFeature(payload, feature, user).On;
+        return (await _client.EvalFeatureAsync(payload, feature, user, cancellationToken).ConfigureAwait(false)).On;
     }
 
     /// <inheritdoc />
@@ -116,7 +123,7 @@ public sealed class GrowthBookFeatureManager : IFeatureManager, IVariantFeatureM
         }
 
         var user = await _users.GetUserContextAsync(cancellationToken).ConfigureAwait(false);
-        return _variants.ToVariant(_client.EvalFeature(payload, feature, user));
+        return _variants.ToVariant(await _client.EvalFeatureAsync(payload, feature, user, cancellationToken).ConfigureAwait(false));
     }
 
     /// <inheritdoc />
@@ -130,7 +137,7 @@ public sealed class GrowthBookFeatureManager : IFeatureManager, IVariantFeatureM
         }
 
         var user = await UserFromAsync(context, cancellationToken).ConfigureAwait(false);
-        return _variants.ToVariant(_client.EvalFeature(payload, feature, user));
+        return _variants.ToVariant(await _client.EvalFeatureAsync(payload, feature, user, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>The user for an evaluation context: a <see cref="UserContext"/> or <see cref="GrowthBookAttributes"/> as given, a targeting context mapped over the current user, anything else → the current user.</summary>

@@ -77,6 +77,8 @@ public sealed class GrowthBookAttributes
         return new GrowthBookAttributes(Values.With(name, JsJson.FromObject(value)));
     }
 
+    internal GrowthBookAttributes WithValue(string name, JsValue value) => new(Values.With(name, value));
+
     /// <summary>Gets an attribute's value as JSON.</summary>
     public bool TryGetValue(string name, out JsonElement value)
     {

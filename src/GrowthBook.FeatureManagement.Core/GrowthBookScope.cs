@@ -16,6 +16,7 @@ public sealed class GrowthBookScope : IDisposable
     private readonly Observer _observer;
     private readonly GrowthBookClient? _client;
     private StickyBucketState? _sticky;
+    private PendingSaves? _saves; // only for LoadStickyBucketsAsync's own store: creating a scope stays cheap
 
     /// <summary>Creates a scope over a payload for a user.</summary>
     public GrowthBookScope(GrowthBookPayload payload, UserContext? user = null)
@@ -90,18 +91,18 @@ public sealed class GrowthBookScope : IDisposable
     public async Task LoadStickyBucketsAsync(IStickyBucketService service, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(service);
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var attribute in Payload.StickyBucketAttributes)
-        {
-            var value = User.Attributes.Values.TryGetValue(attribute, out var v) && v.IsTruthy ? v : Json.JsValue.EmptyString;
-            attributes[attribute] = Evaluator.ToStickyString(value);
-        }
-
-        var documents = await service.GetAllAssignmentsAsync(attributes, cancellationToken).ConfigureAwait(false);
+        var documents = await service.GetAllAssignmentsAsync(StickyBucketState.AttributesOf(Payload, User), cancellationToken).ConfigureAwait(false);
+        var saves = _saves ??= new PendingSaves();
         _sticky = new StickyBucketState(
             new Dictionary<string, StickyAssignmentsDocument>(documents, StringComparer.Ordinal),
-            doc => _ = SaveQuietly(service, doc));
+            doc => saves.Track(SaveQuietly(service, doc)));
     }
+
+    /// <summary>Sticky bucketing with documents the client loaded (null: without stickiness).</summary>
+    internal void UseStickyBuckets(StickyBucketState? state) => _sticky = state;
+
+    /// <summary>Waits for the saves this scope started (<see cref="LoadStickyBucketsAsync"/>'s store).</summary>
+    internal Task FlushStickyBucketSavesAsync() => _saves?.WhenAllAsync() ?? Task.CompletedTask;
 
     /// <summary>The sticky-bucket documents as this scope knows them (loaded, plus assignments made since).</summary>
     public IReadOnlyDictionary<string, StickyAssignmentsDocument> GetStickyBucketAssignmentDocs()

@@ -42,4 +42,20 @@ public sealed class UserContext
     public bool Enabled { get; init; } = true;
 
     internal Dictionary<string, FeatureValue>? ForcedFeatures { get; private init; }
+
+    // Caches a client fills on this instance (a UserContext lives for one request or one user): the user's sticky-bucket
+    // documents, loaded once, and the user with secure attributes hashed, computed once.
+    internal StickyBucketing.StickyBucketLoad? StickyBuckets;
+    internal Security.HashedUser? Hashed;
+
+    /// <summary>A copy with other attributes and everything else the same.</summary>
+    internal UserContext WithAttributes(GrowthBookAttributes attributes) => new()
+    {
+        Attributes = attributes,
+        Url = Url,
+        ForcedVariations = ForcedVariations,
+        ForcedFeatureValues = ForcedFeatureValues,
+        QaMode = QaMode,
+        Enabled = Enabled,
+    };
 }

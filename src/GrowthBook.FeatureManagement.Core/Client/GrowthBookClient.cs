@@ -26,6 +26,8 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
     private readonly ILogger _trackingLogger;
     private readonly Telemetry.TelemetryDispatcher _telemetry;
     private readonly TimeProvider _time;
+    private readonly StickyBucketing.ClientStickyBuckets? _sticky;
+    private readonly Security.SecureAttributeHasher? _secure;
     private CancellationTokenSource _changeTokenSource = new();
     private int _initializeStarted;
     private int _disposed;
@@ -37,6 +39,7 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
     /// <param name="loggerFactory">Logging; categories start with <c>GrowthBook</c>.</param>
     /// <param name="timeProvider">Time, for caching and backoff; the system clock when null.</param>
     /// <param name="telemetryPublishers">Where exposures (and, for publishers that want them, evaluations) are handed, off the request path.</param>
+    /// <param name="stickyBucketService">Where sticky-bucket assignments are kept (docs/sticky-bucketing.md); none when null.</param>
     /// <exception cref="ArgumentException">The options are invalid; the message says what to set.</exception>
     public GrowthBookClient(
         GrowthBookClientOptions options,
@@ -44,7 +47,8 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
         IFeatureCache? cache = null,
         ILoggerFactory? loggerFactory = null,
         TimeProvider? timeProvider = null,
-        IEnumerable<ITelemetryPublisher>? telemetryPublishers = null)
+        IEnumerable<ITelemetryPublisher>? telemetryPublishers = null,
+        IStickyBucketService? stickyBucketService = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var problems = options.Validate();
@@ -71,6 +75,10 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
         }
 
         _trackedExposures = new BoundedSet(options.TrackingDedupeCapacity);
+        _sticky = stickyBucketService is null || options.RemoteEval
+            ? null // remote evaluation buckets on the server
+            : new StickyBucketing.ClientStickyBuckets(stickyBucketService, options.StickyBucketTimeout, time, factory.CreateLogger("GrowthBook.StickyBucketing"));
+        _secure = Security.SecureAttributeHasher.From(options);
         _globalForcedVariations = options.ForcedVariations.Count > 0 ? new Dictionary<string, int>(options.ForcedVariations, StringComparer.Ordinal) : null;
     }
 
@@ -184,7 +192,10 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
     /// <summary>A change token that fires on the next effective payload change (for <c>ChangeToken.OnChange</c>).</summary>
     public IChangeToken GetChangeToken() => new CancellationChangeToken(Volatile.Read(ref _changeTokenSource).Token);
 
-    /// <summary>Evaluates a feature for a user.</summary>
+    /// <summary>
+    /// Evaluates a feature for a user. Never waits for the sticky-bucket store: sticky only when this user context's
+    /// documents are already loaded (<see cref="LoadStickyBucketsAsync"/>, or any async call); <see cref="EvalFeatureAsync(string, UserContext, CancellationToken)"/> loads them.
+    /// </summary>
     public FeatureResult EvalFeature(string key, UserContext user)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -219,13 +230,54 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
         return Evaluator.RunExperiment(Context(payload, user), experiment.GetDefinition(payload.SavedGroups), featureId: null);
     }
 
-    /// <summary>Evaluates a feature for a user; with remote evaluation on, fetches (or reuses) the user's evaluated payload first.</summary>
+    /// <summary>
+    /// Evaluates a feature for a user; with remote evaluation on, fetches (or reuses) the user's evaluated payload first.
+    /// With a sticky-bucket store, loads the user's documents first (once per user context, bounded by
+    /// <see cref="GrowthBookClientOptions.StickyBucketTimeout"/>; a failing store means no stickiness, never an exception).
+    /// </summary>
     public async ValueTask<FeatureResult> EvalFeatureAsync(string key, UserContext user, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(user);
-        var payload = _remote is null ? Payload : await _remote.GetPayloadAsync(Effective(user), cancellationToken).ConfigureAwait(false);
-        return Evaluator.EvalFeature(Context(payload, user), key);
+        if (_remote is not null)
+        {
+            var evaluated = await _remote.GetPayloadAsync(Effective(user), cancellationToken).ConfigureAwait(false);
+            return Evaluator.EvalFeature(Context(evaluated, user), key);
+        }
+
+        return await EvalFeatureAsync(Payload, key, user, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Evaluates against a payload snapshot, with the user's sticky-bucket documents (loaded once per user context;
+    /// synchronous when there is no store or they are already loaded).
+    /// </summary>
+    internal ValueTask<FeatureResult> EvalFeatureAsync(GrowthBookPayload payload, string key, UserContext user, CancellationToken cancellationToken)
+    {
+        if (_sticky is null)
+        {
+            return new ValueTask<FeatureResult>(EvalFeature(payload, key, user));
+        }
+
+        var sticky = _sticky.GetStateAsync(payload, user, Effective(user), cancellationToken);
+        return sticky.IsCompletedSuccessfully
+            ? new ValueTask<FeatureResult>(Evaluator.EvalFeature(Context(payload, user, sticky.Result), key))
+            : Sticky(payload, key, user, sticky);
+
+        async ValueTask<FeatureResult> Sticky(GrowthBookPayload payload, string key, UserContext user, ValueTask<StickyBucketing.StickyBucketState?> sticky)
+            => Evaluator.EvalFeature(Context(payload, user, await sticky.ConfigureAwait(false)), key);
+    }
+
+    /// <summary>
+    /// Loads the user's sticky-bucket documents now, so that the synchronous calls (<see cref="EvalFeature(string, UserContext)"/>,
+    /// <see cref="IsOn"/>, <see cref="Run"/>, <see cref="CreateScope"/>) with this same <paramref name="user"/> instance are
+    /// sticky too: they never wait for a store themselves. True when sticky bucketing is active for the user; false
+    /// when no store is configured or it failed or timed out (logged).
+    /// </summary>
+    public async ValueTask<bool> LoadStickyBucketsAsync(UserContext user, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return _sticky is not null && await _sticky.GetStateAsync(Payload, user, Effective(user), cancellationToken).ConfigureAwait(false) is not null;
     }
 
     /// <summary>
@@ -236,16 +288,27 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
     {
         ArgumentNullException.ThrowIfNull(user);
         ThrowIfRemote();
-        return new GrowthBookScope(Payload, Effective(user), this);
+        var scope = new GrowthBookScope(Payload, Effective(user), this);
+        scope.UseStickyBuckets(_sticky?.Loaded(user));
+        return scope;
     }
 
-    /// <summary>Like <see cref="CreateScope"/>, but with remote evaluation on it first fetches (or reuses) the user's evaluated payload.</summary>
+    /// <summary>
+    /// Like <see cref="CreateScope"/>, but with a sticky-bucket store it first loads the user's documents (once per user
+    /// context), and with remote evaluation on it first fetches (or reuses) the user's evaluated payload.
+    /// </summary>
     public async ValueTask<GrowthBookScope> CreateScopeAsync(UserContext user, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(user);
         if (_remote is null)
         {
-            return CreateScope(user);
+            var scope = CreateScope(user);
+            if (_sticky is not null)
+            {
+                scope.UseStickyBuckets(await _sticky.GetStateAsync(scope.Payload, user, scope.User, cancellationToken).ConfigureAwait(false));
+            }
+
+            return scope;
         }
 
         var effective = Effective(user);
@@ -260,8 +323,12 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
         }
     }
 
+    // Sync calls use the user's sticky-bucket documents only if already loaded: they never wait for a store.
     private EvaluationContext Context(GrowthBookPayload payload, UserContext user)
-        => new(payload, Effective(user), sticky: null, HasTracking ? new ClientObserver(this, user) : null);
+        => Context(payload, user, _sticky?.Loaded(user));
+
+    private EvaluationContext Context(GrowthBookPayload payload, UserContext user, StickyBucketing.StickyBucketState? sticky)
+        => new(payload, Effective(user), sticky, HasTracking ? new ClientObserver(this, user) : null);
 
     private bool HasTracking => _options.OnExperimentViewed is not null || _options.OnFeatureUsage is not null
         || _options.OnExperimentViewedAsync is not null || _options.OnFeatureUsageAsync is not null
@@ -270,6 +337,11 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
     // Client-wide settings merged into the user's: the user's own values win.
     internal UserContext Effective(UserContext user)
     {
+        if (_secure is not null)
+        {
+            user = _secure.Apply(user);
+        }
+
         if (_globalForcedVariations is null && !_options.QaMode && _options.Enabled)
         {
             return user;
@@ -423,6 +495,11 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
         }
 
         await _repository.DisposeAsync().ConfigureAwait(false);
+        if (_sticky is not null)
+        {
+            await _sticky.FlushAsync().ConfigureAwait(false); // each save is bounded, so this ends
+        }
+
         await _telemetry.DisposeAsync().ConfigureAwait(false);
         if (_ownsHttpClient)
         {

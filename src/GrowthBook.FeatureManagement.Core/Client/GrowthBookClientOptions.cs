@@ -84,6 +84,24 @@ public sealed class GrowthBookClientOptions
     /// <summary>Tracking plugins (batching senders such as <see cref="GrowthBookIngestorPlugin"/>); the client flushes and disposes them.</summary>
     public IList<ITrackingPlugin> TrackingPlugins { get; } = new List<ITrackingPlugin>();
 
+    /// <summary>
+    /// How long an evaluation waits for the sticky-bucket store to load a user's documents; past it the user is
+    /// evaluated without stickiness (logged, never thrown). Default 250 ms.
+    /// </summary>
+    public TimeSpan StickyBucketTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// The organisation's secure attribute salt (GrowthBook: Organization Settings), used to hash
+    /// <see cref="SecureAttributes"/>. Never logged.
+    /// </summary>
+    public string? SecureAttributeSalt { get; set; }
+
+    /// <summary>
+    /// Names of <c>secureString</c> / <c>secureString[]</c> attributes the client hashes (SHA-256 of salt + value) before
+    /// evaluation, so callers pass plain values. Empty (the default): nothing is hashed. Needs <see cref="SecureAttributeSalt"/>.
+    /// </summary>
+    public IList<string> SecureAttributes { get; set; } = new List<string>();
+
     /// <summary>The streaming host with the default applied and trailing slashes removed.</summary>
     internal string EffectiveStreamingHost => (StreamingHost ?? ApiHost).TrimEnd('/');
 
@@ -129,6 +147,16 @@ public sealed class GrowthBookClientOptions
         if (MaxPayloadBytes <= 0 || TrackingDedupeCapacity <= 0)
         {
             problems.Add("GrowthBook:MaxPayloadBytes and TrackingDedupeCapacity must be positive.");
+        }
+
+        if (StickyBucketTimeout <= TimeSpan.Zero)
+        {
+            problems.Add("GrowthBook:StickyBucketTimeout must be positive.");
+        }
+
+        if (SecureAttributes is { Count: > 0 } && string.IsNullOrEmpty(SecureAttributeSalt))
+        {
+            problems.Add("GrowthBook:SecureAttributes needs GrowthBook:SecureAttributeSalt (the organisation's secure attribute salt).");
         }
 
         return problems;

@@ -10,6 +10,24 @@ internal sealed class StickyBucketState(IDictionary<string, StickyAssignmentsDoc
 
     public Action<StickyAssignmentsDocument> Save => save;
 
+    /// <summary>
+    /// <c>getStickyBucketAttributes</c>: the values (as sticky strings) of the attributes the payload's experiments hash
+    /// on, for the user. Missing or falsy attributes are left out: no experiment can assign, or store, a document for them.
+    /// </summary>
+    public static Dictionary<string, string> AttributesOf(GrowthBookPayload payload, UserContext user)
+    {
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var attribute in payload.StickyBucketAttributes)
+        {
+            if (user.Attributes.Values.TryGetValue(attribute, out var value) && value.IsTruthy)
+            {
+                attributes[attribute] = Evaluation.Evaluator.ToStickyString(value);
+            }
+        }
+
+        return attributes;
+    }
+
     public IReadOnlyDictionary<string, StickyAssignmentsDocument> Snapshot()
     {
         lock (_gate)

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NUnit.Framework;
-using StackExchange.Redis;
 
 namespace GrowthBook.FeatureManagement.Tests.Client;
 
@@ -15,9 +14,6 @@ namespace GrowthBook.FeatureManagement.Tests.Client;
 [TestFixture]
 public sealed class RedisCacheTests : ClientTestBase
 {
-    internal const string AddressVariable = "GROWTHBOOK_TEST_REDIS";
-    internal const string SkipVariable = "GROWTHBOOK_SKIP_REDIS_TESTS";
-
     private static readonly string V1 = TestPayloads.Flags("2024-01-01T00:00:00Z", ("color", "blue"));
 
     private string _address = null!;
@@ -25,35 +21,7 @@ public sealed class RedisCacheTests : ClientTestBase
     private readonly List<RedisCache> _caches = [];
 
     [OneTimeSetUp]
-    public async Task RequireRedis()
-    {
-        var address = Environment.GetEnvironmentVariable(AddressVariable);
-        if (string.IsNullOrWhiteSpace(address))
-        {
-            if (Environment.GetEnvironmentVariable(SkipVariable) == "1")
-            {
-                Assert.Ignore($"{SkipVariable}=1: the Redis tests are skipped on purpose.");
-            }
-
-            Assert.Fail(
-                $"The Redis tests need a local redis-server and {AddressVariable}=host:port. Start one with " +
-                "`apt-get install -y redis-server && redis-server --port 6390 --bind 127.0.0.1 --daemonize yes --save '' --appendonly no` " +
-                $"and run the tests with {AddressVariable}=127.0.0.1:6390 (.ci/run does all of this), " +
-                $"or set {SkipVariable}=1 to skip them deliberately.");
-        }
-
-        try
-        {
-            await using var connection = await ConnectionMultiplexer.ConnectAsync($"{address},connectTimeout=3000,abortConnect=true");
-            await connection.GetDatabase().PingAsync();
-        }
-        catch (RedisException e)
-        {
-            Assert.Fail($"{AddressVariable}={address}, but Redis does not answer there ({e.Message}). Start redis-server on that address.");
-        }
-
-        _address = address!;
-    }
+    public async Task RequireRedis() => _address = await TestRedis.RequireAsync();
 
     [SetUp]
     public void NewInstanceName() => _instance = $"growthbook-tests:{Guid.NewGuid():N}:";

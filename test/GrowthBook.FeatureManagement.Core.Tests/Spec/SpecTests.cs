@@ -5,6 +5,7 @@ using GrowthBook.FeatureManagement.Decryption;
 using GrowthBook.FeatureManagement.Evaluation;
 using GrowthBook.FeatureManagement.Hashing;
 using GrowthBook.FeatureManagement.Json;
+using GrowthBook.FeatureManagement.Tests.StickyBucketing;
 using GrowthBook.FeatureManagement.Urls;
 using NUnit.Framework;
 
@@ -106,9 +107,13 @@ public sealed class SpecTests
     }
 
     [TestCaseSource(typeof(SpecCases), nameof(SpecCases.For), new object[] { "stickyBucket" })]
-    public async Task StickyBucket(SpecCase c)
+    public Task StickyBucket(SpecCase c) => StickyBucketOn(c, StickyStore.InMemory);
+
+    /// <summary>Runs a stickyBucket case on a store (StickyBucketing/StickyBucketSpecOnStoresTests runs every store).</summary>
+    internal static async Task StickyBucketOn(SpecCase c, StickyStore store)
     {
-        var service = new InMemoryStickyBucketService();
+        await using var stores = new StickyStores(store);
+        var service = await stores.NewInstanceAsync();
         foreach (var doc in c[2].EnumerateArray())
         {
             await service.SaveAssignmentsAsync(ReadDoc(doc));
@@ -128,8 +133,19 @@ public sealed class SpecTests
             JsonAssert.AreEqual(c[4], SpecResultJson.Result(result.ExperimentResult!), "experimentResult");
         }
 
+        JsonAssert.AreEqual(c[5], DocsJson(scope.GetStickyBucketAssignmentDocs()), "sticky bucket docs");
+
+        // What the store holds afterwards, read by another instance, is what the spec expects too.
+        await scope.FlushStickyBucketSavesAsync();
+        var expected = c[5].EnumerateObject().ToDictionary(d => d.Value.GetProperty("attributeName").GetString()!, d => d.Value.GetProperty("attributeValue").GetString()!);
+        var stored = await (await stores.NewInstanceAsync()).GetAllAssignmentsAsync(expected);
+        JsonAssert.AreEqual(c[5], DocsJson(stored), "sticky bucket docs in the store");
+    }
+
+    private static JsonElement DocsJson(IReadOnlyDictionary<string, StickyAssignmentsDocument> documents)
+    {
         var docs = new JsonObject();
-        foreach (var (key, doc) in scope.GetStickyBucketAssignmentDocs())
+        foreach (var (key, doc) in documents)
         {
             docs[key] = new JsonObject
             {
@@ -139,7 +155,7 @@ public sealed class SpecTests
             };
         }
 
-        JsonAssert.AreEqual(c[5], JsonSerializer.SerializeToElement(docs), "sticky bucket docs");
+        return JsonSerializer.SerializeToElement(docs);
     }
 
     [TestCaseSource(typeof(SpecCases), nameof(SpecCases.For), new object[] { "urlRedirect" })]

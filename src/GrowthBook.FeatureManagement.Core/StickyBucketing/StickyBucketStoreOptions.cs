@@ -1,0 +1,36 @@
+namespace GrowthBook.FeatureManagement;
+
+/// <summary>Settings of the stored sticky-bucket services (<see cref="DistributedCacheStickyBucketService"/>, the Redis store).</summary>
+public sealed class StickyBucketStoreOptions
+{
+    /// <summary>GrowthBook's key prefix; a document's key is the prefix + <c>attributeName||attributeValue</c>.</summary>
+    public const string DefaultKeyPrefix = "gbStickyBuckets__";
+
+    /// <summary>Prepended to every document key. Default <c>gbStickyBuckets__</c>, as GrowthBook's own stores use.</summary>
+    public string KeyPrefix { get; set; } = DefaultKeyPrefix;
+
+    /// <summary>
+    /// How long a document is kept after its last save (with <see cref="DistributedCacheStickyBucketService"/>, a sliding
+    /// expiration: after its last read or save); null (the default) keeps it until it is deleted. Set it so documents of
+    /// users who never come back do not pile up: longer than your longest experiment.
+    /// </summary>
+    public TimeSpan? TimeToLive { get; set; }
+
+    /// <summary>The full key of a document.</summary>
+    public string KeyOf(string attributeName, string attributeValue) => KeyPrefix + StickyAssignmentsDocument.GetKey(attributeName, attributeValue);
+
+    /// <summary>Throws when a setting is invalid.</summary>
+    /// <exception cref="ArgumentException">A setting is invalid; the message says which.</exception>
+    public void Validate()
+    {
+        if (KeyPrefix is null)
+        {
+            throw new ArgumentException("StickyBucketStoreOptions.KeyPrefix must not be null (it may be empty).");
+        }
+
+        if (TimeToLive is { } ttl && ttl <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("StickyBucketStoreOptions.TimeToLive must be positive, or null for no expiry.");
+        }
+    }
+}
