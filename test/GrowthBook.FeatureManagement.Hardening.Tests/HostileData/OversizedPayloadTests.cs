@@ -55,6 +55,9 @@ public sealed class OversizedPayloadTests
             CapturedOutput.Seen(client.LastError);
             counter.Add();
             counter.Figure = $"{allocatedMb:0.0} MB allocated, heap peak +{peakGrowthMb:0.0} MB, server wrote {server.OversizedBytesWritten / 1024.0 / 1024.0:0.0} MB, refused in {watch.Elapsed.TotalMilliseconds:0} ms";
+            // What the client read is bounded by the allocation and heap figures. The server's count is only printed: once
+            // the client has dropped the connection, Kestrel completes the app's writes silently until it notices, which
+            // under load can be the whole 100 MB.
             Assert.Multiple(() =>
             {
                 Assert.That(loaded, Is.False, "the payload is refused");
@@ -63,7 +66,6 @@ public sealed class OversizedPayloadTests
                 Assert.That(client.Payload.DateUpdated, Is.EqualTo(VersionedPayload.DateUpdated(1)), "the previous payload is still served");
                 Assert.That(allocatedMb, Is.LessThan(chunked ? 50 : 5), "memory allocated while refusing it");
                 Assert.That(peakGrowthMb, Is.LessThan(chunked ? 40 : 5), "heap growth while refusing it");
-                Assert.That(server.OversizedBytesWritten, Is.LessThan(Size / 2), "the body was not read whole");
             });
         });
     }
