@@ -69,26 +69,35 @@ public sealed class GrowthBookFeatureManager : IFeatureManager, IVariantFeatureM
         ArgumentNullException.ThrowIfNull(feature);
         var payload = _client.Payload;
         var served = _definitions.IsGrowthBookFeatureAsync(payload, feature);
-        var users = _users.GetUserContextAsync(cancellationToken);
-        if (served.IsCompletedSuccessfully && users.IsCompletedSuccessfully)
+        if (!served.IsCompletedSuccessfully)
         {
-            // The common case completes synchronously: no state machine, no allocation.
-            return served.Result
-                ? new ValueTask<bool>(_client.EvalFeature(payload, feature, users.Result).On)
-                : _inner.IsEnabledAsync(feature, cancellationToken);
+            return Slow(payload, feature, served, cancellationToken);
         }
 
-        return Slow(payload, feature, served, users, cancellationToken);
+        // Other names go straight to Microsoft.FeatureManagement: the user is not needed, so it is not asked for.
+        if (!served.Result)
+        {
+            return _inner.IsEnabledAsync(feature, cancellationToken);
+        }
 
-        async ValueTask<bool> Slow(GrowthBookPayload payload, string feature, ValueTask<bool> served, ValueTask<UserContext> users, CancellationToken cancellationToken)
+        // The common case completes synchronously: no state machine, no allocation.
+        var users = _users.GetUserContextAsync(cancellationToken);
+        return users.IsCompletedSuccessfully
+            ? new ValueTask<bool>(_client.EvalFeature(payload, feature, users.Result).On)
+            : Evaluate(payload, feature, users);
+
+        async ValueTask<bool> Slow(GrowthBookPayload payload, string feature, ValueTask<bool> served, CancellationToken cancellationToken)
         {
             if (!await served.ConfigureAwait(false))
             {
                 return await _inner.IsEnabledAsync(feature, cancellationToken).ConfigureAwait(false);
             }
 
-            return _client.EvalFeature(payload, feature, await users.ConfigureAwait(false)).On;
+            return _client.EvalFeature(payload, feature, await _users.GetUserContextAsync(cancellationToken).ConfigureAwait(false)).On;
         }
+
+        async ValueTask<bool> Evaluate(GrowthBookPayload payload, string feature, ValueTask<UserContext> users)
+            => _client.EvalFeature(payload, feature, await users.ConfigureAwait(false)).On;
     }
 
     /// <inheritdoc />
