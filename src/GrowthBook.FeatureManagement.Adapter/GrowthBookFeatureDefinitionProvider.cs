@@ -94,15 +94,22 @@ public sealed class GrowthBookFeatureDefinitionProvider : IFeatureDefinitionProv
     }
 
     /// <summary>Whether <paramref name="featureName"/> is served by GrowthBook (present in the payload, and not overridden by configuration).</summary>
-    internal async ValueTask<bool> IsGrowthBookFeatureAsync(GrowthBookPayload payload, string featureName)
+    internal ValueTask<bool> IsGrowthBookFeatureAsync(GrowthBookPayload payload, string featureName)
     {
         if (!payload.TryGetFeature(featureName, out _))
         {
-            return false;
+            return new ValueTask<bool>(false);
         }
 
-        return _options.Precedence == FeaturePrecedence.GrowthBook
-            || await ConfiguredAsync(featureName).ConfigureAwait(false) is null;
+        if (_options.Precedence == FeaturePrecedence.GrowthBook)
+        {
+            return new ValueTask<bool>(true);
+        }
+
+        var configured = ConfiguredAsync(featureName);
+        return configured.IsCompletedSuccessfully ? new ValueTask<bool>(configured.Result is null) : NotConfiguredAsync(configured);
+
+        static async ValueTask<bool> NotConfiguredAsync(Task<FeatureDefinition> configured) => await configured.ConfigureAwait(false) is null;
     }
 
     // Configuration keys cannot hold ':' (Microsoft's provider throws for such a name), so no flag there can have it;

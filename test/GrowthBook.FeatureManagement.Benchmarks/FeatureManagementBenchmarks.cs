@@ -17,6 +17,8 @@ namespace GrowthBook.FeatureManagement.Benchmarks;
 /// every method gives the expected answer, so <c>--smoke</c> checks them.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
+[MinColumn]
 public class FeatureManagementBenchmarks
 {
     private ServiceProvider _fmServices = null!;
