@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using FeatureDefinitionModel = GrowthBook.FeatureManagement.Evaluation.FeatureDefinition;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
@@ -135,7 +136,7 @@ public sealed class GrowthBookFeatureDefinitionProvider : IFeatureDefinitionProv
             definitions[key] = ToDefinition(feature);
         }
 
-        cache = new DefinitionCache(payload, definitions, definitions.ToDictionary(d => d.Key, d => Task.FromResult(d.Value), StringComparer.Ordinal));
+        cache = new DefinitionCache(payload, definitions, definitions.ToFrozenDictionary(d => d.Key, d => Task.FromResult(d.Value), StringComparer.Ordinal));
         _cache = cache;
         return cache;
     }
@@ -180,5 +181,5 @@ public sealed class GrowthBookFeatureDefinitionProvider : IFeatureDefinitionProv
         };
     }
 
-    private sealed record DefinitionCache(GrowthBookPayload Payload, IReadOnlyDictionary<string, FeatureDefinition> Definitions, Dictionary<string, Task<FeatureDefinition>> Tasks);
+    private sealed record DefinitionCache(GrowthBookPayload Payload, IReadOnlyDictionary<string, FeatureDefinition> Definitions, FrozenDictionary<string, Task<FeatureDefinition>> Tasks);
 }
