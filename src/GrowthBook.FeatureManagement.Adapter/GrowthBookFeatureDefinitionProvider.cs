@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using FeatureDefinitionModel = GrowthBook.FeatureManagement.Evaluation.FeatureDefinition;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
@@ -14,6 +15,8 @@ namespace GrowthBook.FeatureManagement;
 /// </summary>
 public sealed class GrowthBookFeatureDefinitionProvider : IFeatureDefinitionProvider
 {
+    private static readonly Task<FeatureDefinition> NotConfigured = Task.FromResult<FeatureDefinition>(null!);
+
     private readonly GrowthBookClient _client;
     private readonly IFeatureDefinitionProvider _configuration;
     private readonly GrowthBookFeatureManagementOptions _options;
@@ -33,23 +36,34 @@ public sealed class GrowthBookFeatureDefinitionProvider : IFeatureDefinitionProv
     internal IFeatureDefinitionProvider Configuration => _configuration;
 
     /// <inheritdoc />
-    public async Task<FeatureDefinition> GetFeatureDefinitionAsync(string featureName)
+    public Task<FeatureDefinition> GetFeatureDefinitionAsync(string featureName)
     {
         ArgumentNullException.ThrowIfNull(featureName);
-        var growthBook = Definitions().TryGetValue(featureName, out var definition) ? definition : null;
+
+        // Completed tasks are cached (ours per payload, the configuration provider's per name): Microsoft's manager
+        // asks for a definition on every evaluation, and a delegated flag should cost what it costs without us.
+        var growthBook = Cache().Tasks.TryGetValue(featureName, out var definition) ? definition : null;
         if (growthBook is not null && _options.Precedence == FeaturePrecedence.GrowthBook)
         {
             return growthBook;
         }
 
-        var configured = await ConfiguredAsync(featureName).ConfigureAwait(false);
-        return configured ?? growthBook!;
+        var configured = ConfiguredAsync(featureName);
+        if (growthBook is null || (configured.IsCompletedSuccessfully && configured.Result is not null))
+        {
+            return configured;
+        }
+
+        return configured.IsCompletedSuccessfully ? growthBook : OrGrowthBook(configured, growthBook);
+
+        static async Task<FeatureDefinition> OrGrowthBook(Task<FeatureDefinition> configured, Task<FeatureDefinition> growthBook)
+            => await configured.ConfigureAwait(false) ?? await growthBook.ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async IAsyncEnumerable<FeatureDefinition> GetAllFeatureDefinitionsAsync()
     {
-        var growthBook = Definitions();
+        var growthBook = Cache().Definitions;
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         if (_options.Precedence == FeaturePrecedence.GrowthBook)
         {
@@ -81,31 +95,38 @@ public sealed class GrowthBookFeatureDefinitionProvider : IFeatureDefinitionProv
     }
 
     /// <summary>Whether <paramref name="featureName"/> is served by GrowthBook (present in the payload, and not overridden by configuration).</summary>
-    internal async ValueTask<bool> IsGrowthBookFeatureAsync(GrowthBookPayload payload, string featureName)
+    internal ValueTask<bool> IsGrowthBookFeatureAsync(GrowthBookPayload payload, string featureName)
     {
         if (!payload.TryGetFeature(featureName, out _))
         {
-            return false;
+            return new ValueTask<bool>(false);
         }
 
-        return _options.Precedence == FeaturePrecedence.GrowthBook
-            || await ConfiguredAsync(featureName).ConfigureAwait(false) is null;
+        if (_options.Precedence == FeaturePrecedence.GrowthBook)
+        {
+            return new ValueTask<bool>(true);
+        }
+
+        var configured = ConfiguredAsync(featureName);
+        return configured.IsCompletedSuccessfully ? new ValueTask<bool>(configured.Result is null) : NotConfiguredAsync(configured);
+
+        static async ValueTask<bool> NotConfiguredAsync(Task<FeatureDefinition> configured) => await configured.ConfigureAwait(false) is null;
     }
 
     // Configuration keys cannot hold ':' (Microsoft's provider throws for such a name), so no flag there can have it;
     // a GrowthBook key may.
     private Task<FeatureDefinition> ConfiguredAsync(string featureName)
         => featureName.Contains(ConfigurationPath.KeyDelimiter, StringComparison.Ordinal)
-            ? Task.FromResult<FeatureDefinition>(null!)
+            ? NotConfigured
             : _configuration.GetFeatureDefinitionAsync(featureName);
 
-    private IReadOnlyDictionary<string, FeatureDefinition> Definitions()
+    private DefinitionCache Cache()
     {
         var payload = _client.Payload;
         var cache = _cache;
         if (cache is not null && ReferenceEquals(cache.Payload, payload))
         {
-            return cache.Definitions;
+            return cache;
         }
 
         var definitions = new Dictionary<string, FeatureDefinition>(StringComparer.Ordinal);
@@ -115,8 +136,9 @@ public sealed class GrowthBookFeatureDefinitionProvider : IFeatureDefinitionProv
             definitions[key] = ToDefinition(feature);
         }
 
-        _cache = new DefinitionCache(payload, definitions);
-        return definitions;
+        cache = new DefinitionCache(payload, definitions, definitions.ToFrozenDictionary(d => d.Key, d => Task.FromResult(d.Value), StringComparer.Ordinal));
+        _cache = cache;
+        return cache;
     }
 
     private FeatureDefinition ToDefinition(FeatureDefinitionModel feature)
@@ -159,5 +181,5 @@ public sealed class GrowthBookFeatureDefinitionProvider : IFeatureDefinitionProv
         };
     }
 
-    private sealed record DefinitionCache(GrowthBookPayload Payload, IReadOnlyDictionary<string, FeatureDefinition> Definitions);
+    private sealed record DefinitionCache(GrowthBookPayload Payload, IReadOnlyDictionary<string, FeatureDefinition> Definitions, FrozenDictionary<string, Task<FeatureDefinition>> Tasks);
 }

@@ -69,31 +69,40 @@ public sealed class GrowthBookFeatureManager : IFeatureManager, IVariantFeatureM
         ArgumentNullException.ThrowIfNull(feature);
         var payload = _client.Payload;
         var served = _definitions.IsGrowthBookFeatureAsync(payload, feature);
-        var users = _users.GetUserContextAsync(cancellationToken);
-        if (served.IsCompletedSuccessfully && users.IsCompletedSuccessfully)
+        if (!served.IsCompletedSuccessfully)
         {
-            // The common case completes synchronously: no state machine, no allocation.
-            if (!served.Result)
-            {
-                return _inner.IsEnabledAsync(feature, cancellationToken);
-            }
+            return Slow(payload, feature, served, cancellationToken);
+        }
 
-            // Synchronous too with no sticky-bucket store, or the user's documents already loaded.
+        // Other names go straight to Microsoft.FeatureManagement: the user is not needed, so it is not asked for.
+        if (!served.Result)
+        {
+            return _inner.IsEnabledAsync(feature, cancellationToken);
+        }
+
+        // The common case completes synchronously (no sticky-bucket store, or the user's documents already loaded):
+        // no state machine, no allocation.
+        var users = _users.GetUserContextAsync(cancellationToken);
+        if (users.IsCompletedSuccessfully)
+        {
             var result = _client.EvalFeatureAsync(payload, feature, users.Result, cancellationToken);
             return result.IsCompletedSuccessfully ? new ValueTask<bool>(result.Result.On) : On(result);
         }
 
-        return Slow(payload, feature, served, users, cancellationToken);
+        return Evaluate(payload, feature, users, cancellationToken);
 
-        async ValueTask<bool> Slow(GrowthBookPayload payload, string feature, ValueTask<bool> served, ValueTask<UserContext> users, CancellationToken cancellationToken)
+        async ValueTask<bool> Slow(GrowthBookPayload payload, string feature, ValueTask<bool> served, CancellationToken cancellationToken)
         {
             if (!await served.ConfigureAwait(false))
             {
                 return await _inner.IsEnabledAsync(feature, cancellationToken).ConfigureAwait(false);
             }
 
-            return (await _client.EvalFeatureAsync(payload, feature, await users.ConfigureAwait(false), cancellationToken).ConfigureAwait(false)).On;
+            return await Evaluate(payload, feature, _users.GetUserContextAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
         }
+
+        async ValueTask<bool> Evaluate(GrowthBookPayload payload, string feature, ValueTask<UserContext> users, CancellationToken cancellationToken)
+            => (await _client.EvalFeatureAsync(payload, feature, await users.ConfigureAwait(false), cancellationToken).ConfigureAwait(false)).On;
 
         static async ValueTask<bool> On(ValueTask<FeatureResult> result) => (await result.ConfigureAwait(false)).On;
     }

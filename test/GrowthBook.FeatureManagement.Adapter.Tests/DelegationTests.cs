@@ -26,6 +26,27 @@ public sealed class DelegationTests
     }
 
     [Test]
+    public async Task DelegatedNamesDoNotAskForTheUser()
+    {
+        var users = new TestUserAccessor();
+        await using var services = await TestServices.BuildAsync(configure: s => s.AddSingleton<IGrowthBookUserContextAccessor>(users));
+        var manager = services.GetRequiredService<IFeatureManager>();
+        var variants = services.GetRequiredService<IVariantFeatureManager>();
+        var dotnetFlag = await manager.IsEnabledAsync("DotnetFlag");
+        var msFlag = await variants.IsEnabledAsync("MsFlag", CancellationToken.None);
+        var unknown = await manager.IsEnabledAsync("no-such-flag");
+        var delegatedCalls = users.Calls;
+        var growthBook = await manager.IsEnabledAsync("checkout-v2");
+        Assert.Multiple(() =>
+        {
+            Assert.That(dotnetFlag && msFlag && !unknown, Is.True, "answers");
+            Assert.That(delegatedCalls, Is.Zero, "configuration and unknown names");
+            Assert.That(users.Calls, Is.EqualTo(1), "a GrowthBook feature asks once");
+            Assert.That(growthBook, Is.False, "checkout-v2 for an anonymous user");
+        });
+    }
+
+    [Test]
     public async Task TargetingFlagsReadMicrosoftsTargetingContextAccessor()
     {
         var targeting = new TestTargetingContextAccessor();

@@ -11,8 +11,12 @@ internal sealed class TestUserAccessor : IGrowthBookUserContextAccessor
         set => _current.Value = value;
     }
 
+    /// <summary>How many times the user was asked for.</summary>
+    public int Calls { get; private set; }
+
     public ValueTask<UserContext> GetUserContextAsync(CancellationToken cancellationToken = default)
     {
+        Calls++;
         return new ValueTask<UserContext>(Current);
     }
 }

@@ -5,7 +5,8 @@ namespace GrowthBook.FeatureManagement.Benchmarks;
 /// <summary>
 /// Entry point. Every BenchmarkDotNet switch works (<c>--filter</c>, <c>--job short|dry|medium</c>, <c>--list flat</c>, …).
 /// <c>--smoke</c> skips BenchmarkDotNet: it runs every [GlobalSetup] (and so every sanity check) and calls each
-/// benchmark method a few times in-process, in a couple of seconds, for CI. It measures nothing.
+/// benchmark method a few times in-process, in a couple of seconds, for CI. It measures nothing. <c>--delegation</c>
+/// times configuration flags through Microsoft.FeatureManagement alone and delegated through GrowthBook, in alternation.
 /// </summary>
 public static class Program
 {
@@ -14,6 +15,11 @@ public static class Program
         if (args.Contains("--smoke", StringComparer.Ordinal))
         {
             return SmokeRunner.Run(typeof(Program).Assembly, Console.Out);
+        }
+
+        if (args.Contains("--delegation", StringComparer.Ordinal))
+        {
+            return DelegationComparison.Run(Console.Out);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(WithDefaultArtifactsFolder(args));
