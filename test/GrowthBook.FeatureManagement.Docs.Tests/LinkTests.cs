@@ -43,13 +43,13 @@ public sealed class LinkTests
     {
         var file = MarkdownFile.Parse("docs/example.md", """
             # Title
-            [ok](client.md) [ok too](../README.md#commands) [here](#title) `[not a link](nowhere.md)`
+            [ok](client.md) [ok too](../README.md#the-two-commands) [here](#title) `[not a link](nowhere.md)`
             [missing](no-such-file.md) [bad anchor](client.md#no-such-heading) [web](https://example.com/x.md)
             """);
 
         var problems = file.Links.Where(l => l.IsRelative).Select(l => (l.Target, Problem: LinkChecker.Problem(file, l))).ToList();
 
-        Assert.That(problems.Where(p => p.Problem is null).Select(p => p.Target), Is.EquivalentTo(new[] { "client.md", "../README.md#commands", "#title" }));
+        Assert.That(problems.Where(p => p.Problem is null).Select(p => p.Target), Is.EquivalentTo(new[] { "client.md", "../README.md#the-two-commands", "#title" }));
         Assert.That(problems.Where(p => p.Problem is not null).Select(p => p.Target), Is.EquivalentTo(new[] { "no-such-file.md", "client.md#no-such-heading" }));
     }
 
