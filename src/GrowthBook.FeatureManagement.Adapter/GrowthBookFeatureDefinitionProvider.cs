@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using FeatureDefinitionModel = GrowthBook.FeatureManagement.Evaluation.FeatureDefinition;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Microsoft.FeatureManagement;
 
@@ -16,6 +15,7 @@ namespace GrowthBook.FeatureManagement;
 public sealed class GrowthBookFeatureDefinitionProvider : IFeatureDefinitionProvider
 {
     private static readonly Task<FeatureDefinition> NotConfigured = Task.FromResult<FeatureDefinition>(null!);
+    private const char KeyDelimiter = ':'; // ConfigurationPath.KeyDelimiter
 
     private readonly GrowthBookClient _client;
     private readonly IFeatureDefinitionProvider _configuration;
@@ -39,7 +39,6 @@ public sealed class GrowthBookFeatureDefinitionProvider : IFeatureDefinitionProv
     public Task<FeatureDefinition> GetFeatureDefinitionAsync(string featureName)
     {
         ArgumentNullException.ThrowIfNull(featureName);
-
         // Completed tasks are cached (ours per payload, the configuration provider's per name): Microsoft's manager
         // asks for a definition on every evaluation, and a delegated flag should cost what it costs without us.
         var growthBook = Cache().Tasks.TryGetValue(featureName, out var definition) ? definition : null;
@@ -116,13 +115,14 @@ public sealed class GrowthBookFeatureDefinitionProvider : IFeatureDefinitionProv
     // Configuration keys cannot hold ':' (Microsoft's provider throws for such a name), so no flag there can have it;
     // a GrowthBook key may.
     private Task<FeatureDefinition> ConfiguredAsync(string featureName)
-        => featureName.Contains(ConfigurationPath.KeyDelimiter, StringComparison.Ordinal)
+        => featureName.Contains(KeyDelimiter)
             ? NotConfigured
             : _configuration.GetFeatureDefinitionAsync(featureName);
 
     private DefinitionCache Cache()
     {
-        var payload = _client.Payload;
+        // Evaluations read the client's Payload, which starts refreshes; definitions only follow it.
+        var payload = _client.CurrentPayload;
         var cache = _cache;
         if (cache is not null && ReferenceEquals(cache.Payload, payload))
         {

@@ -52,7 +52,16 @@ public sealed class GrowthBookFeatureManager : IFeatureManager, IVariantFeatureM
     /// <inheritdoc />
     public Task<bool> IsEnabledAsync(string feature)
     {
-        var pending = IsEnabledAsync(feature, CancellationToken.None);
+        ArgumentNullException.ThrowIfNull(feature);
+        var payload = _client.Payload;
+        var served = _definitions.IsGrowthBookFeatureAsync(payload, feature);
+        if (served.IsCompletedSuccessfully && !served.Result)
+        {
+            // Microsoft's own Task overload: a delegated flag costs what it costs without GrowthBook.
+            return _inner.IsEnabledAsync(feature);
+        }
+
+        var pending = IsGrowthBookFeatureEnabledAsync(payload, feature, served, CancellationToken.None);
         return pending.IsCompletedSuccessfully ? (pending.Result ? True : False) : pending.AsTask();
     }
 
@@ -69,15 +78,17 @@ public sealed class GrowthBookFeatureManager : IFeatureManager, IVariantFeatureM
         ArgumentNullException.ThrowIfNull(feature);
         var payload = _client.Payload;
         var served = _definitions.IsGrowthBookFeatureAsync(payload, feature);
+        return served.IsCompletedSuccessfully && !served.Result
+            ? _inner.IsEnabledAsync(feature, cancellationToken)
+            : IsGrowthBookFeatureEnabledAsync(payload, feature, served, cancellationToken);
+    }
+
+    // Other names go straight to Microsoft.FeatureManagement (above), without asking for the user it does not need.
+    private ValueTask<bool> IsGrowthBookFeatureEnabledAsync(GrowthBookPayload payload, string feature, ValueTask<bool> served, CancellationToken cancellationToken)
+    {
         if (!served.IsCompletedSuccessfully)
         {
             return Slow(payload, feature, served, cancellationToken);
-        }
-
-        // Other names go straight to Microsoft.FeatureManagement: the user is not needed, so it is not asked for.
-        if (!served.Result)
-        {
-            return _inner.IsEnabledAsync(feature, cancellationToken);
         }
 
         // The common case completes synchronously (no sticky-bucket store, or the user's documents already loaded):

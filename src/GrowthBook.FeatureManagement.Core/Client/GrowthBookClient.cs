@@ -98,6 +98,9 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>The payload currently served, read without starting a stale-while-revalidate refresh (for the adapter's definitions).</summary>
+    internal GrowthBookPayload CurrentPayload => _repository.State.Payload;
+
     /// <summary>Where the current payload came from.</summary>
     public PayloadSource PayloadSource => _repository.State.Source;
 
