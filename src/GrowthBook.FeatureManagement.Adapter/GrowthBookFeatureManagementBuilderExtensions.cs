@@ -85,12 +85,16 @@ public static class GrowthBookFeatureManagementBuilderExtensions
         services.AddSingleton<IFeatureDefinitionProvider>(sp => sp.GetRequiredService<GrowthBookFeatureDefinitionProvider>());
 
         // GrowthBook features are evaluated by GrowthBook's engine; Microsoft.FeatureManagement's manager serves the rest.
+        // Its manager is built by its own registration, but over the configuration provider alone: the names it is asked
+        // about are never GrowthBook's, so a delegated flag costs what it costs without GrowthBook.
         var lifetime = services.LastOrDefault(d => d.ServiceType == typeof(IFeatureManager))?.Lifetime ?? ServiceLifetime.Singleton;
+        var microsoftManager = services.LastOrDefault(d => d.ServiceType == typeof(FeatureManager) && !d.IsKeyedService)
+            ?? throw new InvalidOperationException("Call AddFeatureManagement() before AddGrowthBook().");
         services.RemoveAll<IFeatureManager>();
         services.RemoveAll<IVariantFeatureManager>();
         services.Add(new ServiceDescriptor(typeof(GrowthBookFeatureManager), sp => new GrowthBookFeatureManager(
             sp.GetRequiredService<GrowthBookClient>(),
-            sp.GetRequiredService<FeatureManager>(),
+            (FeatureManager)Resolve(new ConfigurationOnlyServices(sp, sp.GetRequiredService<GrowthBookFeatureDefinitionProvider>().Configuration), microsoftManager),
             sp.GetRequiredService<IGrowthBookUserContextAccessor>(),
             sp.GetRequiredService<GrowthBookFeatureDefinitionProvider>(),
             sp.GetRequiredService<VariantMapper>()), lifetime));
@@ -104,6 +108,13 @@ public static class GrowthBookFeatureManagementBuilderExtensions
     {
         var integration = Type.GetType("GrowthBook.FeatureManagement.AspNetCore.GrowthBookAspNetCoreIntegration, GrowthBook.FeatureManagement.AspNetCore", throwOnError: false);
         integration?.GetMethod("Register", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)?.Invoke(null, [services]);
+    }
+
+    /// <summary>The app's services, except that <see cref="IFeatureDefinitionProvider"/> is the configuration provider.</summary>
+    private sealed class ConfigurationOnlyServices(IServiceProvider services, IFeatureDefinitionProvider configuration) : IServiceProvider
+    {
+        public object? GetService(Type serviceType)
+            => serviceType == typeof(IFeatureDefinitionProvider) ? configuration : services.GetService(serviceType);
     }
 
     private static object Resolve(IServiceProvider services, ServiceDescriptor descriptor) => descriptor switch

@@ -21,6 +21,10 @@ internal sealed class FeatureRepository : IAsyncDisposable
     private readonly GrowthBookClientOptions _options;
     private readonly HttpClient _http;
     private readonly IFeatureCache _cache;
+
+    // Whether reads may start a refresh (stale-while-revalidate with an API to ask); fixed at construction, so a read
+    // of an offline or polling client costs one field test.
+    private readonly bool _revalidatesOnRead;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly string _cacheKey;
@@ -46,6 +50,7 @@ internal sealed class FeatureRepository : IAsyncDisposable
         _time = time;
         _logger = logger;
         _decryptionKey = options.EffectiveDecryptionKey;
+        _revalidatesOnRead = options.RefreshStrategy == RefreshStrategy.StaleWhileRevalidate && Online;
         _stopping = _lifetime.Token;
         _cacheKey = "growthbook:features:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(options.EffectiveApiHost + "||" + options.ClientKey)))[..32];
     }
@@ -76,9 +81,8 @@ internal sealed class FeatureRepository : IAsyncDisposable
     /// <summary>Called on every read: a stale payload is served as it is and refreshed in the background.</summary>
     public void OnRead()
     {
-        var state = _state;
-        if (_options.RefreshStrategy == RefreshStrategy.StaleWhileRevalidate && Online && !_streaming
-            && _time.GetTimestamp() >= state.StaleAtTimestamp && Volatile.Read(ref _inflight) is null && _disposed == 0)
+        if (_revalidatesOnRead && !_streaming && Volatile.Read(ref _inflight) is null
+            && _time.GetTimestamp() >= _state.StaleAtTimestamp && _disposed == 0)
         {
             _ = RefreshAsync(CancellationToken.None);
         }

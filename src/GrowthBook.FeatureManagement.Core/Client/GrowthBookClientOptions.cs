@@ -24,7 +24,7 @@ public sealed class GrowthBookClientOptions
     /// <summary>How the payload is kept current. Default <see cref="RefreshStrategy.StaleWhileRevalidate"/>.</summary>
     public RefreshStrategy RefreshStrategy { get; set; } = RefreshStrategy.StaleWhileRevalidate;
 
-    /// <summary>The interval of <see cref="RefreshStrategy.Polling"/>, and of polling while a stream is down. Default 30 seconds.</summary>
+    /// <summary>The interval of <see cref="RefreshStrategy.Polling"/>. Default 30 seconds. (A stream that is down is retried on its own capped backoff, with one fetch per attempt.)</summary>
     public TimeSpan PollingInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The streaming (SSE) host; defaults to <see cref="ApiHost"/>.</summary>
