@@ -16,8 +16,7 @@ builder.Services.AddBundledGrowthBookPayload();
 // switcher's id, country and plan from its cookie.
 builder.Services.AddGrowthBookHttpContext(options => options.Enrich = DemoUser.Enrich);
 
-// Sticky bucketing for anonymous visitors (their experiment variations kept in a cookie across visits) is registered
-// right below this comment.
+// Sticky bucketing for anonymous visitors: their experiment variations are kept in a cookie across visits.
 builder.Services.AddGrowthBookCookieStickyBucketing();
 
 builder.Services.AddHealthChecks().AddGrowthBook();
