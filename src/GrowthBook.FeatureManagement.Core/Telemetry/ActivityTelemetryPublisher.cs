@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 using GrowthBook.FeatureManagement.Telemetry;
 
@@ -173,20 +172,14 @@ public sealed class ActivityTelemetryPublisher(bool includeUserId = true) : ITel
     }
 
     private static string? UserId(UserContext user, ExperimentResult? experiment)
-    {
-        if (experiment is not null)
-        {
-            var hash = experiment.HashValue;
-            return hash.ValueKind switch
-            {
-                JsonValueKind.String => hash.GetString(),
-                JsonValueKind.Number => hash.GetRawText(),
-                _ => null,
-            };
-        }
-
-        return user.Attributes.TryGetValue("id", out var id) && id.ValueKind is JsonValueKind.String or JsonValueKind.Number
-            ? (id.ValueKind == JsonValueKind.String ? id.GetString() : id.GetRawText())
+        => experiment is not null ? AsText(experiment.HashValue)
+            : user.Attributes.TryGetValue("id", out var id) ? AsText(id)
             : null;
-    }
+
+    private static string? AsText(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString(),
+        JsonValueKind.Number => value.GetRawText(),
+        _ => null,
+    };
 }
