@@ -2,13 +2,11 @@ namespace GrowthBook.FeatureManagement.StickyBucketing;
 
 /// <summary>
 /// One user's sticky-bucket documents, loaded before evaluation, read and updated by it (ENGINE-NOTES §2.8).
-/// Changed documents are handed to <see cref="Save"/>, which persists them without blocking evaluation.
+/// Changed documents are handed to <c>save</c>, which persists them without blocking evaluation.
 /// </summary>
 internal sealed class StickyBucketState(IDictionary<string, StickyAssignmentsDocument> documents, Action<StickyAssignmentsDocument> save)
 {
     private readonly object _gate = new();
-
-    public Action<StickyAssignmentsDocument> Save => save;
 
     /// <summary>
     /// <c>getStickyBucketAttributes</c>: the values (as sticky strings) of the attributes the payload's experiments hash
