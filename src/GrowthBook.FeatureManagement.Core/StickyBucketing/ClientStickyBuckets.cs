@@ -67,49 +67,32 @@ internal sealed class ClientStickyBuckets(IStickyBucketService service, TimeSpan
         }
 
         using var cancel = new CancellationTokenSource();
-        ValueTask<IReadOnlyDictionary<string, StickyAssignmentsDocument>> pending;
+        Task<IReadOnlyDictionary<string, StickyAssignmentsDocument>>? task = null;
+        IReadOnlyDictionary<string, StickyAssignmentsDocument> documents;
         try
         {
-            pending = service.GetAllAssignmentsAsync(attributes, cancel.Token);
+            var pending = service.GetAllAssignmentsAsync(attributes, cancel.Token);
+            if (pending.IsCompleted)
+            {
+                documents = await pending.ConfigureAwait(false);
+            }
+            else
+            {
+                task = pending.AsTask();
+                documents = await task.WaitAsync(timeout, time).ConfigureAwait(false);
+            }
+        }
+        catch (TimeoutException) when (task is not null)
+        {
+            await cancel.CancelAsync().ConfigureAwait(false);
+            Abandon(task);
+            StickyBucketLog.LoadTimedOut(logger, _storeName, timeout);
+            return null;
         }
         catch (Exception e)
         {
             StickyBucketLog.LoadFailed(logger, _storeName, e.GetType().Name);
             return null;
-        }
-
-        IReadOnlyDictionary<string, StickyAssignmentsDocument> documents;
-        if (pending.IsCompleted)
-        {
-            try
-            {
-                documents = await pending.ConfigureAwait(false);
-            }
-            catch (Exception e)
-            {
-                StickyBucketLog.LoadFailed(logger, _storeName, e.GetType().Name);
-                return null;
-            }
-        }
-        else
-        {
-            var task = pending.AsTask();
-            try
-            {
-                documents = await task.WaitAsync(timeout, time).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                await cancel.CancelAsync().ConfigureAwait(false);
-                Abandon(task);
-                StickyBucketLog.LoadTimedOut(logger, _storeName, timeout);
-                return null;
-            }
-            catch (Exception e)
-            {
-                StickyBucketLog.LoadFailed(logger, _storeName, e.GetType().Name);
-                return null;
-            }
         }
 
         // Keep only the documents asked for: a store's extra or mislabelled documents are not this user's.
