@@ -9,7 +9,7 @@ namespace GrowthBook.FeatureManagement.StickyBucketing;
 /// stickiness: it never throws to the caller, and nothing is saved for that user context (so a sticky assignment the
 /// store holds is not overwritten by a fresh one).
 /// </summary>
-internal sealed class ClientStickyBuckets(IStickyBucketService service, TimeSpan timeout, TimeProvider time, ILogger logger)
+internal sealed class ClientStickyBuckets(IStickyBucketService service, Security.SecureAttributeHasher? secure, TimeSpan timeout, TimeProvider time, ILogger logger)
 {
     // Saves do not hold anyone up, so they get more time than loads; still bounded, so a hung store cannot pile them up.
     private readonly TimeSpan _saveTimeout = timeout > TimeSpan.FromSeconds(5) ? timeout : TimeSpan.FromSeconds(5);
@@ -22,9 +22,9 @@ internal sealed class ClientStickyBuckets(IStickyBucketService service, TimeSpan
 
     /// <summary>
     /// The user's documents for <paramref name="payload"/>: cached on <paramref name="user"/>, else loaded from the
-    /// store for <paramref name="effective"/>'s attributes (the ones evaluation reads). Null: evaluate without stickiness.
+    /// store for the attributes evaluation reads (secure ones hashed). Null: evaluate without stickiness.
     /// </summary>
-    public ValueTask<StickyBucketState?> GetStateAsync(GrowthBookPayload payload, UserContext user, UserContext effective, CancellationToken cancellationToken)
+    public ValueTask<StickyBucketState?> GetStateAsync(GrowthBookPayload payload, UserContext user, CancellationToken cancellationToken)
     {
         var attributes = payload.StickyBucketAttributes;
         var load = user.StickyBuckets;
@@ -35,7 +35,8 @@ internal sealed class ClientStickyBuckets(IStickyBucketService service, TimeSpan
             var started = new StickyBucketLoad(this, attributes, completion.Task);
             if (Interlocked.CompareExchange(ref user.StickyBuckets, started, load) == load)
             {
-                _ = CompleteAsync(completion, StickyBucketState.AttributesOf(payload, effective));
+                // Only the attributes matter here, and of the client's settings only secure hashing changes them.
+                _ = CompleteAsync(completion, StickyBucketState.AttributesOf(payload, secure?.Apply(user) ?? user));
                 load = started;
             }
             else
