@@ -75,10 +75,10 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
         }
 
         _trackedExposures = new BoundedSet(options.TrackingDedupeCapacity);
+        _secure = Security.SecureAttributeHasher.From(options);
         _sticky = stickyBucketService is null || options.RemoteEval
             ? null // remote evaluation buckets on the server
-            : new StickyBucketing.ClientStickyBuckets(stickyBucketService, options.StickyBucketTimeout, time, factory.CreateLogger("GrowthBook.StickyBucketing"));
-        _secure = Security.SecureAttributeHasher.From(options);
+            : new StickyBucketing.ClientStickyBuckets(stickyBucketService, _secure, options.StickyBucketTimeout, time, factory.CreateLogger("GrowthBook.StickyBucketing"));
         _globalForcedVariations = options.ForcedVariations.Count > 0 ? new Dictionary<string, int>(options.ForcedVariations, StringComparer.Ordinal) : null;
     }
 
@@ -262,7 +262,7 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
             return new ValueTask<FeatureResult>(EvalFeature(payload, key, user));
         }
 
-        var sticky = _sticky.GetStateAsync(payload, user, Effective(user), cancellationToken);
+        var sticky = _sticky.GetStateAsync(payload, user, cancellationToken);
         return sticky.IsCompletedSuccessfully
             ? new ValueTask<FeatureResult>(Evaluator.EvalFeature(Context(payload, user, sticky.Result), key))
             : Sticky(payload, key, user, sticky);
@@ -280,7 +280,7 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
     public async ValueTask<bool> LoadStickyBucketsAsync(UserContext user, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return _sticky is not null && await _sticky.GetStateAsync(Payload, user, Effective(user), cancellationToken).ConfigureAwait(false) is not null;
+        return _sticky is not null && await _sticky.GetStateAsync(Payload, user, cancellationToken).ConfigureAwait(false) is not null;
     }
 
     /// <summary>
@@ -308,7 +308,7 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
             var scope = CreateScope(user);
             if (_sticky is not null)
             {
-                scope.UseStickyBuckets(await _sticky.GetStateAsync(scope.Payload, user, scope.User, cancellationToken).ConfigureAwait(false));
+                scope.UseStickyBuckets(await _sticky.GetStateAsync(scope.Payload, user, cancellationToken).ConfigureAwait(false));
             }
 
             return scope;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using GrowthBook.FeatureManagement.Hashing;
 using GrowthBook.FeatureManagement.Json;
+using GrowthBook.FeatureManagement.StickyBucketing;
 using GrowthBook.FeatureManagement.Urls;
 
 namespace GrowthBook.FeatureManagement.Evaluation;
@@ -450,17 +451,18 @@ internal static class Evaluator
         // Note: with no fallback attribute, getHashAttribute(undefined) reads "id".
         var (fallbackAttribute, fallbackValue) = GetHashAttribute(ctx, exp.FallbackAttribute, null);
         var fallbackKey = fallbackValue.IsTruthy ? StickyAssignmentsDocument.GetKey(fallbackAttribute, ToStickyString(fallbackValue)) : null;
-        var assignments = ctx.Sticky!.GetAssignments(hashKey, fallbackKey);
+        // Looked up in the two documents directly: merging them would copy every assignment on each evaluation.
+        var documents = ctx.Sticky!.GetDocuments(hashKey, fallbackKey);
 
         for (var i = 0; i < exp.MinBucketVersion; i++)
         {
-            if (assignments.ContainsKey(exp.Key + "__" + i.ToString(CultureInfo.InvariantCulture)))
+            if (StickyBucketState.TryGetAssignment(documents, exp.Key + "__" + i.ToString(CultureInfo.InvariantCulture), out _))
             {
                 return (-1, true);
             }
         }
 
-        if (!assignments.TryGetValue(exp.StickyKey, out var variationKey) || exp.Meta is not { } meta)
+        if (!StickyBucketState.TryGetAssignment(documents, exp.StickyKey, out var variationKey) || exp.Meta is not { } meta)
         {
             return (-1, false);
         }

@@ -9,7 +9,7 @@ namespace GrowthBook.FeatureManagement.StickyBucketing;
 /// stickiness: it never throws to the caller, and nothing is saved for that user context (so a sticky assignment the
 /// store holds is not overwritten by a fresh one).
 /// </summary>
-internal sealed class ClientStickyBuckets(IStickyBucketService service, TimeSpan timeout, TimeProvider time, ILogger logger)
+internal sealed class ClientStickyBuckets(IStickyBucketService service, Security.SecureAttributeHasher? secure, TimeSpan timeout, TimeProvider time, ILogger logger)
 {
     // Saves do not hold anyone up, so they get more time than loads; still bounded, so a hung store cannot pile them up.
     private readonly TimeSpan _saveTimeout = timeout > TimeSpan.FromSeconds(5) ? timeout : TimeSpan.FromSeconds(5);
@@ -22,9 +22,9 @@ internal sealed class ClientStickyBuckets(IStickyBucketService service, TimeSpan
 
     /// <summary>
     /// The user's documents for <paramref name="payload"/>: cached on <paramref name="user"/>, else loaded from the
-    /// store for <paramref name="effective"/>'s attributes (the ones evaluation reads). Null: evaluate without stickiness.
+    /// store for the attributes evaluation reads (secure ones hashed). Null: evaluate without stickiness.
     /// </summary>
-    public ValueTask<StickyBucketState?> GetStateAsync(GrowthBookPayload payload, UserContext user, UserContext effective, CancellationToken cancellationToken)
+    public ValueTask<StickyBucketState?> GetStateAsync(GrowthBookPayload payload, UserContext user, CancellationToken cancellationToken)
     {
         var attributes = payload.StickyBucketAttributes;
         var load = user.StickyBuckets;
@@ -35,7 +35,8 @@ internal sealed class ClientStickyBuckets(IStickyBucketService service, TimeSpan
             var started = new StickyBucketLoad(this, attributes, completion.Task);
             if (Interlocked.CompareExchange(ref user.StickyBuckets, started, load) == load)
             {
-                _ = CompleteAsync(completion, StickyBucketState.AttributesOf(payload, effective));
+                // Only the attributes matter here, and of the client's settings only secure hashing changes them.
+                _ = CompleteAsync(completion, StickyBucketState.AttributesOf(payload, secure?.Apply(user) ?? user));
                 load = started;
             }
             else
@@ -67,49 +68,32 @@ internal sealed class ClientStickyBuckets(IStickyBucketService service, TimeSpan
         }
 
         using var cancel = new CancellationTokenSource();
-        ValueTask<IReadOnlyDictionary<string, StickyAssignmentsDocument>> pending;
+        Task<IReadOnlyDictionary<string, StickyAssignmentsDocument>>? task = null;
+        IReadOnlyDictionary<string, StickyAssignmentsDocument> documents;
         try
         {
-            pending = service.GetAllAssignmentsAsync(attributes, cancel.Token);
+            var pending = service.GetAllAssignmentsAsync(attributes, cancel.Token);
+            if (pending.IsCompleted)
+            {
+                documents = await pending.ConfigureAwait(false);
+            }
+            else
+            {
+                task = pending.AsTask();
+                documents = await task.WaitAsync(timeout, time).ConfigureAwait(false);
+            }
+        }
+        catch (TimeoutException) when (task is not null)
+        {
+            await cancel.CancelAsync().ConfigureAwait(false);
+            Abandon(task);
+            StickyBucketLog.LoadTimedOut(logger, _storeName, timeout);
+            return null;
         }
         catch (Exception e)
         {
             StickyBucketLog.LoadFailed(logger, _storeName, e.GetType().Name);
             return null;
-        }
-
-        IReadOnlyDictionary<string, StickyAssignmentsDocument> documents;
-        if (pending.IsCompleted)
-        {
-            try
-            {
-                documents = await pending.ConfigureAwait(false);
-            }
-            catch (Exception e)
-            {
-                StickyBucketLog.LoadFailed(logger, _storeName, e.GetType().Name);
-                return null;
-            }
-        }
-        else
-        {
-            var task = pending.AsTask();
-            try
-            {
-                documents = await task.WaitAsync(timeout, time).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                await cancel.CancelAsync().ConfigureAwait(false);
-                Abandon(task);
-                StickyBucketLog.LoadTimedOut(logger, _storeName, timeout);
-                return null;
-            }
-            catch (Exception e)
-            {
-                StickyBucketLog.LoadFailed(logger, _storeName, e.GetType().Name);
-                return null;
-            }
         }
 
         // Keep only the documents asked for: a store's extra or mislabelled documents are not this user's.

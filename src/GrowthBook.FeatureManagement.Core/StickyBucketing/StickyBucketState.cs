@@ -1,14 +1,14 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace GrowthBook.FeatureManagement.StickyBucketing;
 
 /// <summary>
 /// One user's sticky-bucket documents, loaded before evaluation, read and updated by it (ENGINE-NOTES §2.8).
-/// Changed documents are handed to <see cref="Save"/>, which persists them without blocking evaluation.
+/// Changed documents are handed to <c>save</c>, which persists them without blocking evaluation.
 /// </summary>
 internal sealed class StickyBucketState(IDictionary<string, StickyAssignmentsDocument> documents, Action<StickyAssignmentsDocument> save)
 {
     private readonly object _gate = new();
-
-    public Action<StickyAssignmentsDocument> Save => save;
 
     /// <summary>
     /// <c>getStickyBucketAttributes</c>: the values (as sticky strings) of the attributes the payload's experiments hash
@@ -36,30 +36,26 @@ internal sealed class StickyBucketState(IDictionary<string, StickyAssignmentsDoc
         }
     }
 
-    /// <summary><c>getStickyBucketAssignments</c>: the fallback document's assignments, overlaid by the hash attribute's.</summary>
-    public Dictionary<string, string> GetAssignments(string hashKey, string? fallbackKey)
+    /// <summary>
+    /// <c>getStickyBucketAssignments</c> without merging: the hash attribute's document and the fallback attribute's
+    /// (either may be null), taken together. Documents are immutable, so they are read outside the lock.
+    /// </summary>
+    public (StickyAssignmentsDocument? Hash, StickyAssignmentsDocument? Fallback) GetDocuments(string hashKey, string? fallbackKey)
     {
-        var assignments = new Dictionary<string, string>(StringComparer.Ordinal);
         lock (_gate)
         {
-            if (fallbackKey is not null && documents.TryGetValue(fallbackKey, out var fallback))
-            {
-                foreach (var (k, v) in fallback.Assignments)
-                {
-                    assignments[k] = v;
-                }
-            }
-
-            if (documents.TryGetValue(hashKey, out var doc))
-            {
-                foreach (var (k, v) in doc.Assignments)
-                {
-                    assignments[k] = v;
-                }
-            }
+            return (documents.TryGetValue(hashKey, out var hash) ? hash : null,
+                fallbackKey is not null && documents.TryGetValue(fallbackKey, out var fallback) ? fallback : null);
         }
+    }
 
-        return assignments;
+    /// <summary>One assignment of the merged assignments: the hash attribute's document wins over the fallback's.</summary>
+    public static bool TryGetAssignment(
+        (StickyAssignmentsDocument? Hash, StickyAssignmentsDocument? Fallback) documents, string assignmentKey, [NotNullWhen(true)] out string? variationKey)
+    {
+        variationKey = null;
+        return documents.Hash?.Assignments.TryGetValue(assignmentKey, out variationKey) == true
+            || documents.Fallback?.Assignments.TryGetValue(assignmentKey, out variationKey) == true;
     }
 
     /// <summary><c>generateStickyBucketAssignmentDoc</c> + save when changed.</summary>
