@@ -8,7 +8,7 @@ namespace GrowthBook.FeatureManagement;
 /// </summary>
 public sealed class UserContext
 {
-    private readonly IReadOnlyDictionary<string, object?>? _forcedFeatureValues;
+    private IReadOnlyDictionary<string, object?>? _forcedFeatureValues;
 
     /// <summary>A user with no attributes.</summary>
     public static UserContext Anonymous { get; } = new();
@@ -44,18 +44,27 @@ public sealed class UserContext
     internal Dictionary<string, FeatureValue>? ForcedFeatures { get; private init; }
 
     // Caches a client fills on this instance (a UserContext lives for one request or one user): the user's sticky-bucket
-    // documents, loaded once, and the user with secure attributes hashed, computed once.
+    // documents, loaded once; the user with secure attributes hashed, computed once; the user with the client's
+    // overrides merged in, computed once.
     internal StickyBucketing.StickyBucketLoad? StickyBuckets;
     internal Security.HashedUser? Hashed;
+    internal ClientOverrides? WithClientOverrides;
 
     /// <summary>A copy with other attributes and everything else the same.</summary>
-    internal UserContext WithAttributes(GrowthBookAttributes attributes) => new()
+    internal UserContext WithAttributes(GrowthBookAttributes attributes) => Copy(attributes, ForcedVariations, QaMode, Enabled);
+
+    /// <summary>A copy with the given values; the forced feature values are shared, not converted again.</summary>
+    internal UserContext Copy(GrowthBookAttributes attributes, IReadOnlyDictionary<string, int>? forcedVariations, bool qaMode, bool enabled) => new()
     {
         Attributes = attributes,
         Url = Url,
-        ForcedVariations = ForcedVariations,
-        ForcedFeatureValues = ForcedFeatureValues,
-        QaMode = QaMode,
-        Enabled = Enabled,
+        ForcedVariations = forcedVariations,
+        _forcedFeatureValues = _forcedFeatureValues,
+        ForcedFeatures = ForcedFeatures,
+        QaMode = qaMode,
+        Enabled = enabled,
     };
+
+    /// <summary>This user with a client's overrides merged in, cached for that client and those settings.</summary>
+    internal sealed record ClientOverrides(object Owner, bool QaMode, bool Enabled, UserContext User);
 }

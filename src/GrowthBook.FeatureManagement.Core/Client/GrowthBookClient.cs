@@ -337,7 +337,7 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
         || _options.OnExperimentViewedAsync is not null || _options.OnFeatureUsageAsync is not null
         || _telemetry.HasPublishers || Telemetry.GrowthBookInstruments.IsObserving;
 
-    // Client-wide settings merged into the user's: the user's own values win.
+    // Client-wide settings merged into the user's: the user's own values win. Computed once per user context.
     internal UserContext Effective(UserContext user)
     {
         if (_secure is not null)
@@ -345,9 +345,15 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
             user = _secure.Apply(user);
         }
 
-        if (_globalForcedVariations is null && !_options.QaMode && _options.Enabled)
+        bool qaMode = _options.QaMode, enabled = _options.Enabled;
+        if (_globalForcedVariations is null && !qaMode && enabled)
         {
             return user;
+        }
+
+        if (user.WithClientOverrides is { } cached && ReferenceEquals(cached.Owner, this) && cached.QaMode == qaMode && cached.Enabled == enabled)
+        {
+            return cached.User;
         }
 
         var forced = user.ForcedVariations;
@@ -362,15 +368,9 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
             forced = merged;
         }
 
-        return new UserContext
-        {
-            Attributes = user.Attributes,
-            Url = user.Url,
-            ForcedVariations = forced,
-            ForcedFeatureValues = user.ForcedFeatureValues,
-            QaMode = user.QaMode || _options.QaMode,
-            Enabled = user.Enabled && _options.Enabled,
-        };
+        var effective = user.Copy(user.Attributes, forced, user.QaMode || qaMode, user.Enabled && enabled);
+        user.WithClientOverrides = new UserContext.ClientOverrides(this, qaMode, enabled, effective);
+        return effective;
     }
 
     /// <summary>Tracks an exposure through the client's bounded dedupe: callbacks, publishers and plugins get it once.</summary>
