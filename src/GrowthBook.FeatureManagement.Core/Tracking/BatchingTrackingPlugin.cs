@@ -193,8 +193,16 @@ public abstract class BatchingTrackingPlugin : ITrackingPlugin
     // Waits for another event, the flush interval, or a flush request. False when the queue is completed and empty.
     private async Task<bool> WaitForMoreAsync(ChannelReader<GrowthBookTelemetryEvent> reader, TimeSpan remaining)
     {
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        // The wake signal is taken before flush requests are looked at: a flush that signalled just before is seen here,
+        // one that signals later completes this task. (Taken after the caller's look only, a flush in between was lost
+        // and the batch waited for the whole flush interval.)
         var wake = Volatile.Read(ref _wake).Task;
+        if (FlushRequested)
+        {
+            return true;
+        }
+
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         var more = reader.WaitToReadAsync(wait.Token).AsTask();
         var interval = Task.Delay(remaining, _time, wait.Token);
         var first = await Task.WhenAny(more, interval, wake).ConfigureAwait(false);
