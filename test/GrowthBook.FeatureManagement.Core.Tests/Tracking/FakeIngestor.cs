@@ -44,10 +44,20 @@ internal sealed class FakeIngestor : IAsyncDisposable
     private readonly ConcurrentQueue<JsonElement> _stored = new();
     private readonly ConcurrentQueue<(string? BatchId, int EventCount)> _requests = new();
     private readonly ConcurrentQueue<(string? ClientKey, string? ContentType)> _headers = new();
+    private long _requestCount;
 
     private FakeIngestor(WebApplication app) => _app = app;
 
     public string BaseUrl { get; private set; } = "";
+
+    /// <summary>
+    /// While true, requests that no scripted fault claims fail in turn: 503, dropped before storing, stored and then
+    /// dropped before the answer (the sender retries a batch that already arrived).
+    /// </summary>
+    public bool Down { get; set; }
+
+    /// <summary>How many requests arrived.</summary>
+    public long RequestCount => Interlocked.Read(ref _requestCount);
 
     /// <summary>Events stored, in arrival order (each batch once).</summary>
     public IReadOnlyList<JsonElement> Stored => [.. _stored];
@@ -95,7 +105,10 @@ internal sealed class FakeIngestor : IAsyncDisposable
         using var body = await JsonDocument.ParseAsync(context.Request.Body);
         var events = body.RootElement.EnumerateArray().Select(e => e.Clone()).ToList();
         _requests.Enqueue((batchId, events.Count));
-        var fault = _faults.TryDequeue(out var queued) ? queued : (IngestorFault?)null;
+        var n = Interlocked.Increment(ref _requestCount);
+        var fault = _faults.TryDequeue(out var queued) ? queued
+            : Down ? (n % 3) switch { 1 => IngestorFault.Unavailable, 2 => IngestorFault.DropBeforeStoring, _ => IngestorFault.DropAfterStoring }
+            : (IngestorFault?)null;
         switch (fault)
         {
             case IngestorFault.ServerError:

@@ -1,5 +1,6 @@
 using System.Globalization;
 using GrowthBook.FeatureManagement.Hardening.Support;
+using GrowthBook.FeatureManagement.Tests.Tracking;
 using NUnit.Framework;
 
 namespace GrowthBook.FeatureManagement.Hardening.Faults;
@@ -23,7 +24,7 @@ public sealed class TrackingIngestorTests
     {
         await Summary.RunAsync("Faults: tracking ingestor failing", async counter =>
         {
-            await using var ingestor = await SwitchableIngestor.StartAsync();
+            await using var ingestor = await FakeIngestor.StartAsync();
             var plugin = new GrowthBookIngestorPlugin(
                 new GrowthBookIngestorOptions
                 {
@@ -46,10 +47,10 @@ public sealed class TrackingIngestorTests
             // 1. A short outage with every kind of failure: everything tracked is delivered once it recovers, once each.
             ingestor.Down = true;
             Expose(client, 0, 500);
-            await Wait.UntilAsync(() => ingestor.Requests >= 20, "the plugin to retry against the failing ingestor", cancellationToken: cancellationToken);
+            await Wait.UntilAsync(() => ingestor.RequestCount >= 20, "the plugin to retry against the failing ingestor", cancellationToken: cancellationToken);
             ingestor.Down = false;
             await client.FlushAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
-            var stored = ingestor.StoredEvents;
+            var stored = StoredEvents(ingestor);
             Assert.Multiple(() =>
             {
                 Assert.That(plugin.DeliveredEvents, Is.EqualTo(500), "every exposure delivered after the outage");
@@ -70,9 +71,9 @@ public sealed class TrackingIngestorTests
             var heapGrowthMb = (GC.GetTotalMemory(forceFullCollection: true) - heapBefore) / 1024.0 / 1024.0;
             ingestor.Down = false;
             await client.FlushAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
-            stored = ingestor.StoredEvents;
+            stored = StoredEvents(ingestor);
             counter.Add(many);
-            counter.Figure = $"{ingestor.Requests:N0} requests; while down: {pendingWhileDown:N0} pending, {plugin.DroppedEvents + (500 + many - accepted):N0} dropped (oldest), heap +{heapGrowthMb:0.0} MB; {stored.Count:N0} stored, 0 duplicates";
+            counter.Figure = $"{ingestor.RequestCount:N0} requests; while down: {pendingWhileDown:N0} pending, {plugin.DroppedEvents + (500 + many - accepted):N0} dropped (oldest), heap +{heapGrowthMb:0.0} MB; {stored.Count:N0} stored, 0 duplicates";
             Assert.Multiple(() =>
             {
                 Assert.That(pendingWhileDown, Is.LessThanOrEqualTo(plugin.Options.QueueCapacity + plugin.Options.BatchSize), "bounded by the queue");
@@ -86,6 +87,13 @@ public sealed class TrackingIngestorTests
             });
         });
     }
+
+    // Each stored event as "experiment|hash value".
+    private static List<string> StoredEvents(FakeIngestor ingestor)
+        => ingestor.Stored
+            .Select(e => e.GetProperty("properties_json"))
+            .Select(p => p.GetProperty("experimentId").GetString() + "|" + p.GetProperty("hashValue"))
+            .ToList();
 
     // Everything the plugin was handed (delivered, failed, dropped or pending), once that stops growing.
     private static async Task<long> SettledAsync(GrowthBookIngestorPlugin plugin, CancellationToken cancellationToken)
