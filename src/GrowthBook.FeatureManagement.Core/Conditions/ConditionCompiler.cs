@@ -5,7 +5,7 @@ namespace GrowthBook.FeatureManagement.Conditions;
 /// <summary>
 /// Turns a condition (<c>mongrule</c> JSON) into a tree of <see cref="Condition"/> and
 /// <see cref="ValueMatcher"/> nodes: regexes built, versions padded, lists hashed, saved groups bound.
-/// The semantics are JS SDK 1.8.0's <c>mongrule.ts</c> (ENGINE-NOTES §0, §2.1), node by node.
+/// The semantics are JS SDK 1.8.0's <c>mongrule.ts</c> ([engine.md, conditions](../../../docs/engine.md#conditions)), node by node.
 /// </summary>
 internal sealed class ConditionCompiler(SavedGroups savedGroups)
 {
@@ -15,8 +15,16 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups)
     /// </summary>
     public const int MaxDepth = 64;
 
+    // One compiled tree per distinct condition (by its JSON.stringify text): a payload repeats the same targeting on
+    // many features, and each copy would otherwise cost its own nodes, lists and regexes.
+    private readonly Dictionary<string, Compiled> _compiled = new(StringComparer.Ordinal);
+    private readonly List<GroupListMatcher> _groupLists = [];
+
     /// <summary>Problems seen while compiling (unknown operators, depth, bad regexes), for one log line each.</summary>
     public List<string> Problems { get; } = [];
+
+    /// <summary>How many compiled conditions read saved groups (<c>$inGroup</c>, <c>$notInGroup</c>, <c>$savedGroup</c>) so far.</summary>
+    public int SavedGroupReads { get; private set; }
 
     public SavedGroups SavedGroups => savedGroups;
 
@@ -24,9 +32,22 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups)
     /// <remarks>A condition with any part nested deeper than <see cref="MaxDepth"/> is false as a whole.</remarks>
     public Condition Compile(in JsValue condition)
     {
+        var key = condition.ToJson();
+        if (_compiled.TryGetValue(key, out var known))
+        {
+            // The same problems and saved-group reads are reported again for this use, as compiling it again would.
+            Problems.AddRange(known.Problems);
+            SavedGroupReads += known.SavedGroupReads;
+            return known.Condition;
+        }
+
+        var problems = Problems.Count;
+        var reads = SavedGroupReads;
         _tooDeep = false;
         var compiled = CompileCondition(condition, 0);
-        return _tooDeep ? Condition.False : compiled;
+        var result = _tooDeep ? Condition.False : compiled;
+        _compiled[key] = new Compiled(result, Problems.Count == problems ? [] : Problems.GetRange(problems, Problems.Count - problems).ToArray(), SavedGroupReads - reads);
+        return result;
     }
 
     /// <summary>Compiles a value condition, as <c>evalConditionValue(condition, value)</c> reads it.</summary>
@@ -36,6 +57,20 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups)
         var compiled = CompileValue(condition, insensitive: false, 0);
         return _tooDeep ? ValueMatcher.Never : compiled;
     }
+
+    /// <summary>
+    /// Binds every <c>$inGroup</c>/<c>$notInGroup</c> compiled so far to its saved group's list. Called once the
+    /// payload's saved groups are loaded, which in the JSON may come after the features that use them.
+    /// </summary>
+    public void BindSavedGroupLists()
+    {
+        foreach (var matcher in _groupLists)
+        {
+            matcher.Bind(savedGroups);
+        }
+    }
+
+    private sealed record Compiled(Condition Condition, string[] Problems, int SavedGroupReads);
 
     private bool _tooDeep;
 
@@ -100,6 +135,7 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups)
             case "$not":
                 return new NotCondition(CompileCondition(value, depth + 1));
             case "$savedGroup":
+                SavedGroupReads++;
                 return CompileSavedGroupReference(value);
             default:
                 return new PathCondition(key, CompileValue(value, insensitive: false, depth + 1));
@@ -251,8 +287,10 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups)
             case "$notInGroup":
             {
                 // savedGroups[expected]: the operand is used as a property key, so it is stringified.
-                var values = savedGroups.ListValues(expected.ToJsString());
-                return values is null ? ValueMatcher.Never : new InMatcher(values, negate: op == "$notInGroup");
+                SavedGroupReads++;
+                var matcher = new GroupListMatcher(expected.ToJsString(), negate: op == "$notInGroup");
+                _groupLists.Add(matcher);
+                return matcher;
             }
 
             case "$not":

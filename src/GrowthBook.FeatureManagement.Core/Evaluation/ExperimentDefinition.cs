@@ -11,14 +11,28 @@ internal sealed record CompiledParent(string Id, Condition Condition, bool Gate)
 
 /// <summary>
 /// An experiment compiled for <see cref="Evaluator.RunExperiment"/>: conditions built, bucket ranges computed,
-/// defaults applied. Immutable and shared by every evaluation.
+/// defaults applied. Immutable and shared by every evaluation. Compiled from the experiment's JavaScript object
+/// alone; the public <see cref="Experiment"/> that reports it is built from the same object on first use.
 /// </summary>
 internal sealed class ExperimentDefinition
 {
-    public required Experiment Public { get; init; }
+    // The experiment's JSON object, kept to build the public Experiment when an exposure or a result first reports it.
+    private readonly JsObject _source;
+    private Experiment? _public;
+    private Experiment? _publicWithoutBandit;
+    private string? _stickyKey;
+
+    private ExperimentDefinition(JsObject source, Experiment? inline)
+    {
+        _source = source;
+        _public = inline;
+    }
+
+    /// <summary>The experiment as reported (tracking callbacks, <see cref="FeatureResult.Experiment"/>).</summary>
+    public Experiment Public => Built(ref _public, _source);
 
     /// <summary>The experiment as reported once <c>contextualBandit</c> is removed (users not bucketed by hash).</summary>
-    public required Experiment PublicWithoutBandit { get; init; }
+    public Experiment PublicWithoutBandit => Bandit is null ? Public : Built(ref _publicWithoutBandit, _source.Without("contextualBandit"));
 
     public required string Key { get; init; }
 
@@ -65,69 +79,77 @@ internal sealed class ExperimentDefinition
 
     public ContextualBanditAssignment? Bandit { get; init; }
 
-    /// <summary>The sticky-bucket assignment key, <c>key__bucketVersion</c>.</summary>
-    public required string StickyKey { get; init; }
+    /// <summary>The sticky-bucket assignment key, <c>key__bucketVersion</c>, built when sticky bucketing first needs it.</summary>
+    public string StickyKey => _stickyKey ??= Key + "__" + BucketVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>Results that do not depend on the user, built once: "not in experiment" with each flag combination.</summary>
-    public ExperimentResult? CachedExit { get; set; }
-
-    public static ExperimentDefinition Compile(JsObject source, ConditionCompiler compiler, Experiment? experiment = null)
+    /// <summary>Compiles an experiment object (GrowthBook's shape, checked as <see cref="ExperimentJson.ToExperiment"/> checks it).</summary>
+    /// <param name="source">The experiment's JSON object.</param>
+    /// <param name="compiler">Compiles its condition and prerequisites.</param>
+    /// <param name="inline">The public experiment it came from, for an inline experiment (reported as it is).</param>
+    /// <exception cref="PayloadFormatException">A member has the wrong type.</exception>
+    public static ExperimentDefinition Compile(JsObject source, ConditionCompiler compiler, Experiment? inline = null)
     {
-        var e = experiment ?? ExperimentJson.ToExperiment(source);
-        var variations = new FeatureValue[e.Variations.Count];
-        var rawVariations = source["variations"];
-        for (var i = 0; i < variations.Length; i++)
+        var key = source["key"];
+        if (key.Type != JsType.String)
         {
-            var js = rawVariations.Type == JsType.Array && i < rawVariations.ArrayValue.Length
-                ? rawVariations.ArrayValue[i]
-                : JsJson.FromElement(e.Variations[i]);
-            variations[i] = new FeatureValue(js, e.Variations[i]);
+            throw JsRead.Wrong("key", "a string");
         }
 
-        var condition = source["condition"];
-        var weights = e.Weights is null ? null : e.Weights.ToArray();
-        var bucketVersion = e.BucketVersion ?? 0;
-        return new ExperimentDefinition
+        var rawVariations = source["variations"];
+        if (rawVariations.Type != JsType.Array)
         {
-            Public = e,
-            PublicWithoutBandit = e.ContextualBandit is null ? e : WithoutBandit(e),
-            Key = e.Key,
+            throw JsRead.Wrong("variations", "an array");
+        }
+
+        var variations = Array.ConvertAll(rawVariations.ArrayValue, FeatureValue.FromJs);
+        var weights = JsRead.TruthyArray(source, "weights") is { } w ? JsRead.Numbers(w, "weights") : null;
+        var coverage = JsRead.Number(source, "coverage");
+        var ranges = JsRead.TruthyArray(source, "ranges") is { } r ? JsRead.Ranges(r, "ranges") : null;
+        var ns = source["namespace"];
+        var force = source.TryGetValue("force", out var forceValue) && !forceValue.IsNull ? JsRead.Int(source, "force") : null;
+        var bucketVersion = JsRead.Int(source, "bucketVersion") ?? 0;
+        var condition = source["condition"];
+        var active = source["active"];
+        var cb = source["contextualBandit"];
+        // Members only reported are checked as the public Experiment reads them, so building it later cannot fail.
+        _ = JsRead.TruthyString(source, "name");
+        _ = JsRead.TruthyString(source, "phase");
+        return new ExperimentDefinition(source, inline)
+        {
+            Key = key.StringValue,
             Variations = variations,
-            Ranges = e.Ranges?.ToArray() ?? Bucketing.GetBucketRanges(variations.Length, e.Coverage ?? 1, weights),
-            Inactive = e.Active == false,
-            Status = e.Status,
+            Ranges = ranges ?? Bucketing.GetBucketRanges(variations.Length, coverage ?? 1, weights),
+            Inactive = active.Type == JsType.Boolean && !active.BooleanValue,
+            Status = JsRead.TruthyString(source, "status"),
             Condition = condition.IsTruthy ? compiler.Compile(condition) : null,
             ParentConditions = CompileParents(source["parentConditions"], compiler),
-            Namespace = e.Namespace,
-            Force = source.ContainsKey("force") ? e.Force ?? -1 : null,
-            HashAttribute = e.HashAttribute ?? "id",
-            FallbackAttribute = e.FallbackAttribute,
-            HashVersion = e.HashVersion ?? 1,
-            DisableStickyBucketing = e.DisableStickyBucketing == true,
+            Namespace = ns.IsTruthy ? ExperimentJson.ReadNamespace(ns) : null,
+            Force = source.ContainsKey("force") ? force ?? -1 : null,
+            HashAttribute = JsRead.TruthyString(source, "hashAttribute") ?? "id",
+            FallbackAttribute = JsRead.TruthyString(source, "fallbackAttribute"),
+            HashVersion = JsRead.TruthyInt(source, "hashVersion") ?? 1,
+            DisableStickyBucketing = source["disableStickyBucketing"].IsTruthy,
             BucketVersion = bucketVersion,
-            MinBucketVersion = e.MinBucketVersion ?? 0,
-            Meta = e.Meta?.ToArray(),
-            Seed = e.Seed ?? e.Key,
-            Filters = e.Filters?.ToArray(),
+            MinBucketVersion = JsRead.Int(source, "minBucketVersion") ?? 0,
+            Meta = ExperimentJson.ReadMeta(source),
+            Seed = JsRead.TruthyString(source, "seed") ?? key.StringValue,
+            Filters = ExperimentJson.ReadFilters(source),
             UrlTargeter = ReadUrlPatterns(source),
             PersistQueryString = source["persistQueryString"].IsTruthy,
-            Bandit = e.ContextualBandit,
-            StickyKey = e.Key + "__" + bucketVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Bandit = cb.Type == JsType.Object ? ExperimentJson.ReadBandit(cb.ObjectValue) : null,
         };
     }
 
-    private static Experiment WithoutBandit(Experiment e)
+    private Experiment Built(ref Experiment? field, JsObject source)
     {
-        var entries = new List<KeyValuePair<string, JsValue>>();
-        foreach (var entry in e.Source.Entries)
+        var built = Volatile.Read(ref field);
+        if (built is null)
         {
-            if (entry.Key != "contextualBandit")
-            {
-                entries.Add(entry);
-            }
+            Interlocked.CompareExchange(ref field, ExperimentJson.ToExperiment(source, Variations), null);
+            built = Volatile.Read(ref field)!;
         }
 
-        return ExperimentJson.ToExperiment(new JsObject([.. entries]), e.Variations, e.Condition);
+        return built;
     }
 
     public static CompiledParent[]? CompileParents(in JsValue raw, ConditionCompiler compiler)

@@ -39,9 +39,9 @@ internal static class Bucketing
     }
 
     /// <summary><c>chooseVariation(n, ranges)</c>: the first range holding n, else -1.</summary>
-    public static int ChooseVariation(double n, IReadOnlyList<BucketRange> ranges)
+    public static int ChooseVariation(double n, ReadOnlySpan<BucketRange> ranges)
     {
-        for (var i = 0; i < ranges.Count; i++)
+        for (var i = 0; i < ranges.Length; i++)
         {
             if (InRange(n, ranges[i]))
             {
