@@ -132,7 +132,7 @@ public sealed class Experiment
         }
 
         var compiler = new Conditions.ConditionCompiler(savedGroups);
-        var definition = Evaluation.ExperimentDefinition.Compile(Source, compiler, this);
+        var definition = Evaluation.ExperimentDefinition.Compile(Source, compiler, new Payload.SharedValues(), this);
         compiler.BindSavedGroupLists();
         _cache = new ExperimentCache(savedGroups, definition);
         return definition;

@@ -2,6 +2,9 @@ using GrowthBook.FeatureManagement.Json;
 
 namespace GrowthBook.FeatureManagement.Conditions;
 
+/// <summary>A compiled condition and the JSON it was compiled from (kept for reporting the experiment it targets).</summary>
+internal sealed record SharedCondition(Condition Condition, JsValue Source);
+
 /// <summary>
 /// Turns a condition (<c>mongrule</c> JSON) into a tree of <see cref="Condition"/> and
 /// <see cref="ValueMatcher"/> nodes: regexes built, versions padded, lists hashed, saved groups bound.
@@ -30,7 +33,10 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups)
 
     /// <summary>Compiles a whole condition, as <c>evalCondition(obj, condition)</c> reads it.</summary>
     /// <remarks>A condition with any part nested deeper than <see cref="MaxDepth"/> is false as a whole.</remarks>
-    public Condition Compile(in JsValue condition)
+    public Condition Compile(in JsValue condition) => CompileShared(condition).Condition;
+
+    /// <summary><see cref="Compile"/>, with the condition as first seen: one copy of both for every use of an equal condition.</summary>
+    public SharedCondition CompileShared(in JsValue condition)
     {
         var key = condition.ToJson();
         if (_compiled.TryGetValue(key, out var known))
@@ -38,16 +44,16 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups)
             // The same problems and saved-group reads are reported again for this use, as compiling it again would.
             Problems.AddRange(known.Problems);
             SavedGroupReads += known.SavedGroupReads;
-            return known.Condition;
+            return known.Shared;
         }
 
         var problems = Problems.Count;
         var reads = SavedGroupReads;
         _tooDeep = false;
         var compiled = CompileCondition(condition, 0);
-        var result = _tooDeep ? Condition.False : compiled;
-        _compiled[key] = new Compiled(result, Problems.Count == problems ? [] : Problems.GetRange(problems, Problems.Count - problems).ToArray(), SavedGroupReads - reads);
-        return result;
+        var shared = new SharedCondition(_tooDeep ? Condition.False : compiled, condition);
+        _compiled[key] = new Compiled(shared, Problems.Count == problems ? [] : Problems.GetRange(problems, Problems.Count - problems).ToArray(), SavedGroupReads - reads);
+        return shared;
     }
 
     /// <summary>Compiles a value condition, as <c>evalConditionValue(condition, value)</c> reads it.</summary>
@@ -70,7 +76,7 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups)
         }
     }
 
-    private sealed record Compiled(Condition Condition, string[] Problems, int SavedGroupReads);
+    private sealed record Compiled(SharedCondition Shared, string[] Problems, int SavedGroupReads);
 
     private bool _tooDeep;
 

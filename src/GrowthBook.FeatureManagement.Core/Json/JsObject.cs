@@ -9,7 +9,7 @@ namespace GrowthBook.FeatureManagement.Json;
 internal sealed class JsObject
 {
     // Small objects (most attribute sets) are scanned; larger ones get a dictionary.
-    private const int LinearScanLimit = 8;
+    private const int LinearScanLimit = 16;
 
     private readonly KeyValuePair<string, JsValue>[] _entries;
     private readonly Dictionary<string, int>? _index;

@@ -71,7 +71,12 @@ internal static class ExperimentJson
     public static VariationMeta[]? ReadMeta(JsObject json)
     {
         var meta = JsRead.TruthyArray(json, "meta");
-        return meta is null ? null : Array.ConvertAll(meta, ReadVariationMeta);
+        return meta is null ? null : ReadMeta(meta);
+    }
+
+    public static VariationMeta[] ReadMeta(JsValue[] meta)
+    {
+        return Array.ConvertAll(meta, ReadVariationMeta);
     }
 
     private static VariationMeta ReadVariationMeta(JsValue item)

@@ -30,7 +30,7 @@ internal sealed class PayloadCompiler
     private readonly ConditionCompiler _conditions;
     private readonly GrowthBookPayload? _previous;
     private readonly string? _decryptionKey;
-    private readonly Dictionary<JsValueKey, FeatureValue> _values = [];
+    private readonly SharedValues _values = new();
     private readonly List<string> _featureWarnings = [];
 
     private readonly List<Slot> _slots = [];
@@ -333,30 +333,7 @@ internal sealed class PayloadCompiler
         }
     }
 
-    // One object per distinct primitive value (true, "control", 1): features repeat a few values many times.
-    private FeatureValue Value(in JsValue value)
-    {
-        if (value.Type is JsType.Array or JsType.Object)
-        {
-            return new FeatureValue(value);
-        }
-
-        if (value.IsNull)
-        {
-            return FeatureValue.Null;
-        }
-
-        var key = new JsValueKey(value.Type, value.Type == JsType.String ? value.StringValue : null, value.Type == JsType.String ? 0 : value.NumberValue);
-        if (!_values.TryGetValue(key, out var shared))
-        {
-            shared = new FeatureValue(value);
-            _values[key] = shared;
-        }
-
-        return shared;
-    }
-
-    private readonly record struct JsValueKey(JsType Type, string? Text, double Number);
+    private FeatureValue Value(in JsValue value) => _values.Value(value);
 
     private FeatureRule? CompileRule(string featureKey, int index, in JsValue element)
     {
@@ -418,7 +395,7 @@ internal sealed class PayloadCompiler
             }
 
             var source = BuildRuleExperiment(featureKey, rule, variations);
-            var experiment = ExperimentDefinition.Compile(source, _conditions);
+            var experiment = ExperimentDefinition.Compile(source, _conditions, _values, fromRule: true);
 
             BanditLeaf[]? leaves = null;
             if (JsRead.TruthyString(rule, "contextualBanditRef") is { } banditRef)
@@ -464,7 +441,7 @@ internal sealed class PayloadCompiler
                     throw new PayloadFormatException("an experiment must be an object");
                 }
 
-                _experiments.Add(ExperimentDefinition.Compile(item.ObjectValue, _conditions));
+                _experiments.Add(ExperimentDefinition.Compile(item.ObjectValue, _conditions, _values));
             }
             catch (PayloadFormatException e)
             {
@@ -496,7 +473,7 @@ internal sealed class PayloadCompiler
             [.. warnings.Distinct()], savedGroups, bandits);
     }
 
-    // evalFeature copies exactly these keys from the rule into the experiment (docs/engine.md, "Rules").
+    // evalFeature copies exactly these keys from the rule into the experiment (ExperimentDefinition.RuleMembers, in that order).
     private static JsObject BuildRuleExperiment(string featureKey, JsObject rule, JsValue variations)
     {
         var entries = new List<KeyValuePair<string, JsValue>>
@@ -569,7 +546,7 @@ internal sealed class PayloadCompiler
                 var withLeaf = WithBandit(source, weights, leafId, hasVersion ? banditVersion : null, replaceWeights: true);
                 leaves.Add(new BanditLeaf(
                     condition.IsTruthy ? _conditions.Compile(condition) : Condition.True,
-                    ExperimentDefinition.Compile(withLeaf, _conditions)));
+                    ExperimentDefinition.Compile(withLeaf, _conditions, _values)));
             }
         }
 
@@ -577,7 +554,7 @@ internal sealed class PayloadCompiler
             ? source["weights"]
             : JsValue.Array(Array.ConvertAll(Bucketing.GetEqualWeights(plain.Variations.Length), JsValue.Number));
         var fallbackSource = WithBandit(source, fallbackWeights, JsValue.Number(-1), hasVersion ? banditVersion : null, replaceWeights: false);
-        return ([.. leaves], ExperimentDefinition.Compile(fallbackSource, _conditions));
+        return ([.. leaves], ExperimentDefinition.Compile(fallbackSource, _conditions, _values));
     }
 
     private static JsObject WithBandit(JsObject source, JsValue weights, JsValue leafId, JsValue? banditVersion, bool replaceWeights)
