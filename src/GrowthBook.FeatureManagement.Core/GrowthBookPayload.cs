@@ -66,6 +66,12 @@ public sealed partial class GrowthBookPayload
     /// <summary>The attributes sticky bucketing looks up documents for (<c>deriveStickyBucketIdentifierAttributes</c>).</summary>
     internal string[] StickyBucketAttributes { get; }
 
+    /// <summary>The feature index (key → position in <see cref="Features"/>).</summary>
+    internal FrozenDictionary<string, int> Index => _index;
+
+    /// <summary>The compiled features, in payload order.</summary>
+    internal FeatureDefinition[] Features => _features;
+
     internal bool TryGetFeature(string key, out FeatureDefinition feature)
     {
         if (_index.TryGetValue(key, out var position))
@@ -127,30 +133,24 @@ public sealed partial class GrowthBookPayload
     public static GrowthBookPayload FromFeatures(JsonElement features, GrowthBookPayloadOptions? options = null)
         => Parse(Encoding.UTF8.GetBytes("{\"features\":" + features.GetRawText() + "}"), options);
 
-    /// <summary>The feature index for <paramref name="keys"/>: the previous payload's when it has the same keys in the same order.</summary>
-    internal static FrozenDictionary<string, int> IndexOf(List<string> keys, GrowthBookPayload? previous)
+    /// <summary>Whether <paramref name="features"/> have the previous payload's keys, in the same order (its index then serves).</summary>
+    internal static bool SameKeys(FeatureDefinition[] features, GrowthBookPayload? previous)
     {
-        if (previous is not null && previous._features.Length == keys.Count)
+        if (previous is null || previous._features.Length != features.Length)
         {
-            var same = true;
-            for (var i = 0; i < keys.Count && same; i++)
-            {
-                same = string.Equals(previous._features[i].Key, keys[i], StringComparison.Ordinal);
-            }
+            return false;
+        }
 
-            if (same)
+        for (var i = 0; i < features.Length; i++)
+        {
+            var key = previous._features[i].Key;
+            if (!ReferenceEquals(key, features[i].Key) && !string.Equals(key, features[i].Key, StringComparison.Ordinal))
             {
-                return previous._index;
+                return false;
             }
         }
 
-        var entries = new KeyValuePair<string, int>[keys.Count];
-        for (var i = 0; i < entries.Length; i++)
-        {
-            entries[i] = new(keys[i], i);
-        }
-
-        return entries.ToFrozenDictionary(StringComparer.Ordinal);
+        return true;
     }
 
     private static string[] DeriveStickyBucketAttributes(FeatureDefinition[] features, ExperimentDefinition[] experiments)

@@ -18,9 +18,9 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups)
     /// </summary>
     public const int MaxDepth = 64;
 
-    // One compiled tree per distinct condition (by its JSON.stringify text): a payload repeats the same targeting on
-    // many features, and each copy would otherwise cost its own nodes, lists and regexes.
-    private readonly Dictionary<string, Compiled> _compiled = new(StringComparer.Ordinal);
+    // One compiled tree per distinct condition (structurally equal JSON): a payload repeats the same targeting on many
+    // features, and each copy would otherwise cost its own nodes, lists and regexes.
+    private readonly Dictionary<JsValue, Compiled> _compiled = new(JsValueComparer.Instance);
     private readonly List<GroupListMatcher> _groupLists = [];
 
     /// <summary>Problems seen while compiling (unknown operators, depth, bad regexes), for one log line each.</summary>
@@ -38,8 +38,7 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups)
     /// <summary><see cref="Compile"/>, with the condition as first seen: one copy of both for every use of an equal condition.</summary>
     public SharedCondition CompileShared(in JsValue condition)
     {
-        var key = condition.ToJson();
-        if (_compiled.TryGetValue(key, out var known))
+        if (_compiled.TryGetValue(condition, out var known))
         {
             // The same problems and saved-group reads are reported again for this use, as compiling it again would.
             Problems.AddRange(known.Problems);
@@ -52,7 +51,7 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups)
         _tooDeep = false;
         var compiled = CompileCondition(condition, 0);
         var shared = new SharedCondition(_tooDeep ? Condition.False : compiled, condition);
-        _compiled[key] = new Compiled(shared, Problems.Count == problems ? [] : Problems.GetRange(problems, Problems.Count - problems).ToArray(), SavedGroupReads - reads);
+        _compiled[condition] = new Compiled(shared, Problems.Count == problems ? [] : Problems.GetRange(problems, Problems.Count - problems).ToArray(), SavedGroupReads - reads);
         return shared;
     }
 

@@ -20,8 +20,30 @@ internal sealed class FeatureDefinition(string key, FeatureValue defaultValue, F
     /// <summary>The shared result when no rule applies, built on first use.</summary>
     public FeatureResult DefaultResult => Volatile.Read(ref _defaultResult) ?? Publish(ref _defaultResult, new FeatureResult(Key, DefaultValue, FeatureSource.DefaultValue, null, null, null));
 
-    /// <summary>What compiling it depended on besides its own JSON, and what it reported; for reuse by the next payload. Set once, before the payload is published.</summary>
-    public FeatureCompilation? Compilation { get; set; }
+    /// <summary>A 128-bit hash of the feature's JSON bytes (seeded per process), for reuse by the next payload.</summary>
+    public UInt128 Fingerprint { get; private set; }
+
+    /// <summary>The length of the feature's JSON in bytes; 0 when it was not compiled from JSON.</summary>
+    public int JsonLength { get; private set; }
+
+    /// <summary>Its conditions read the payload's saved groups: it can be reused only with them.</summary>
+    public bool ReadsSavedGroups { get; private set; }
+
+    /// <summary>A rule names a contextual bandit: it can be reused only with the same bandits.</summary>
+    public bool ReadsBandits { get; private set; }
+
+    /// <summary>The warnings compiling it gave (skipped rules, condition problems).</summary>
+    public string[] Warnings { get; private set; } = [];
+
+    /// <summary>Records how it was compiled, for reuse by the next payload. Called once, before the payload is published.</summary>
+    public void Compiled(UInt128 fingerprint, int length, bool readsSavedGroups, bool readsBandits, string[] warnings)
+    {
+        Fingerprint = fingerprint;
+        JsonLength = length;
+        ReadsSavedGroups = readsSavedGroups;
+        ReadsBandits = readsBandits;
+        Warnings = warnings;
+    }
 
     /// <summary>Every value the feature can take (default, forces, variations), in rule order, for listing variants.</summary>
     public FeatureValue[] PossibleValues()
@@ -61,14 +83,6 @@ internal sealed class FeatureDefinition(string key, FeatureValue defaultValue, F
         => Interlocked.CompareExchange(ref field, built, null) ?? built;
 }
 
-/// <summary>How a feature was compiled: the span of JSON it came from, and what else its compiled form depends on.</summary>
-/// <param name="Fingerprint">A 128-bit hash of the feature's JSON bytes (seeded per process).</param>
-/// <param name="Length">The length of the feature's JSON in bytes.</param>
-/// <param name="ReadsSavedGroups">Its conditions read the payload's saved groups.</param>
-/// <param name="ReadsBandits">A rule names a contextual bandit.</param>
-/// <param name="Warnings">The warnings compiling it gave (skipped rules, condition problems).</param>
-internal sealed record FeatureCompilation(UInt128 Fingerprint, int Length, bool ReadsSavedGroups, bool ReadsBandits, string[] Warnings);
-
 /// <summary>A remote-evaluation exposure carried by a force rule (<c>rule.tracks</c>).</summary>
 internal sealed record TrackedExposure(Experiment Experiment, ExperimentResult Result);
 
@@ -99,13 +113,22 @@ internal sealed class Rollout
 /// <summary>A compiled feature rule: a force/rollout rule or an experiment rule.</summary>
 internal sealed class FeatureRule
 {
+    private readonly Extras? _extras;
     private FeatureResult? _forceResult;
+
+    public FeatureRule(CompiledParent[]? parentConditions = null, ExperimentFilter[]? filters = null, TrackedExposure[]? tracks = null, BanditLeaf[]? banditLeaves = null)
+    {
+        if (parentConditions is not null || filters is not null || tracks is not null || banditLeaves is not null)
+        {
+            _extras = new Extras(parentConditions, filters, tracks, banditLeaves);
+        }
+    }
 
     public string? Id { get; init; }
 
-    public CompiledParent[]? ParentConditions { get; init; }
+    public CompiledParent[]? ParentConditions => _extras?.ParentConditions;
 
-    public ExperimentFilter[]? Filters { get; init; }
+    public ExperimentFilter[]? Filters => _extras?.Filters;
 
     // Force rules ("force" in rule)
 
@@ -117,7 +140,7 @@ internal sealed class FeatureRule
     /// <summary>Who the force rule includes, when it has a <c>range</c> or <c>coverage</c>; null includes everyone.</summary>
     public Rollout? Rollout { get; init; }
 
-    public TrackedExposure[]? Tracks { get; init; }
+    public TrackedExposure[]? Tracks => _extras?.Tracks;
 
     // Experiment rules
 
@@ -125,9 +148,12 @@ internal sealed class FeatureRule
     public ExperimentDefinition? Experiment { get; init; }
 
     /// <summary>Contextual-bandit leaves, tried in order before <see cref="Experiment"/>.</summary>
-    public BanditLeaf[]? BanditLeaves { get; init; }
+    public BanditLeaf[]? BanditLeaves => _extras?.BanditLeaves;
 
     /// <summary>The shared result a matching force rule of feature <paramref name="featureKey"/> returns, built on first use.</summary>
     public FeatureResult ForceResult(string featureKey)
         => Volatile.Read(ref _forceResult) ?? FeatureDefinition.Publish(ref _forceResult, new FeatureResult(featureKey, Force!, FeatureSource.Force, Id, null, null));
+
+    // What few rules have, in one object most do not allocate.
+    private sealed record Extras(CompiledParent[]? ParentConditions, ExperimentFilter[]? Filters, TrackedExposure[]? Tracks, BanditLeaf[]? BanditLeaves);
 }

@@ -24,6 +24,10 @@ internal sealed class JsonValueReader
     // Strings up to this many UTF-8 bytes are interned: attribute names, operators, country codes, variation keys.
     private const int MaxInternedBytes = 32;
 
+    // Past this many distinct strings the table stops growing: what repeats in a payload is seen early, and the rest
+    // (rule ids, experiment keys) is unique; a table that grew with them would cost more than it saves.
+    private const int MaxInternedStrings = 4096;
+
     private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
 #if NET9_0_OR_GREATER
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
@@ -55,10 +59,20 @@ internal sealed class JsonValueReader
     }
 
     /// <summary>Reads the string token the reader is on, interned when short.</summary>
-    public string ReadString(ref Utf8JsonReader reader)
+    public string ReadString(ref Utf8JsonReader reader) => ReadString(ref reader, intern: true);
+
+    /// <summary>Reads the string token that starts at <paramref name="at"/> (a property name or a value), not interned.</summary>
+    public static string ReadStringAt(ReadOnlySpan<byte> json, int at)
+    {
+        var reader = new Utf8JsonReader(json[at..], isFinalBlock: true, new JsonReaderState(Options));
+        reader.Read();
+        return ReadUninterned(ref reader);
+    }
+
+    private string ReadString(ref Utf8JsonReader reader, bool intern)
     {
         var span = reader.ValueSpan;
-        if (span.Length > MaxInternedBytes)
+        if (!intern || span.Length > MaxInternedBytes)
         {
             return ReadUninterned(ref reader);
         }
@@ -100,7 +114,11 @@ internal sealed class JsonValueReader
             return known;
         }
 #endif
-        _strings[text] = text;
+        if (_strings.Count < MaxInternedStrings)
+        {
+            _strings[text] = text;
+        }
+
         return text;
     }
 

@@ -22,18 +22,34 @@ internal ref struct ObjectWalker
         _position = start + 1;
     }
 
-    /// <summary>Where the object's closing <c>}</c> ends, once <see cref="MoveNext"/> has returned false.</summary>
+    /// <summary>Where the object's closing <c>}</c> ends, once <c>MoveNext</c> has returned false.</summary>
     public readonly int End => _position;
 
     /// <summary>Moves to the next member: its name, and where its value starts. False after the last one.</summary>
     /// <exception cref="JsonException">The text there is not a member of a JSON object.</exception>
     public bool MoveNext(JsonValueReader names, out string name, out int valueStart)
     {
+        if (!MoveNext(out var nameStart, out valueStart))
+        {
+            name = "";
+            return false;
+        }
+
+        var reader = new Utf8JsonReader(_json[nameStart..], isFinalBlock: true, new JsonReaderState(JsonValueReader.Options));
+        reader.Read();
+        name = names.ReadString(ref reader);
+        return true;
+    }
+
+    /// <summary>Moves to the next member: where its name (a JSON string) and its value start. False after the last one.</summary>
+    /// <exception cref="JsonException">The text there is not a member of a JSON object.</exception>
+    public bool MoveNext(out int nameStart, out int valueStart)
+    {
         _position = SkipWhitespace(_json, _position);
         if (_position < _json.Length && _json[_position] == (byte)'}')
         {
             _position++;
-            name = "";
+            nameStart = -1;
             valueStart = -1;
             return false;
         }
@@ -50,9 +66,9 @@ internal ref struct ObjectWalker
             throw Malformed(_position);
         }
 
+        nameStart = _position;
         var reader = new Utf8JsonReader(_json[_position..], isFinalBlock: true, new JsonReaderState(JsonValueReader.Options));
         reader.Read();
-        name = names.ReadString(ref reader);
         _position += (int)reader.BytesConsumed;
         _position = SkipWhitespace(_json, _position);
         Expect((byte)':');

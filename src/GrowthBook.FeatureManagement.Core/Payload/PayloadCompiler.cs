@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Hashing;
 using System.Text;
 using System.Text.Json;
@@ -33,8 +34,10 @@ internal sealed class PayloadCompiler
     private readonly SharedValues _values = new();
     private readonly List<string> _featureWarnings = [];
 
-    private readonly List<Slot> _slots = [];
-    private readonly Dictionary<string, int> _slotOf = new(StringComparer.Ordinal);
+    // Rented, so that compiling a large payload allocates no large transient arrays (each would count towards a full
+    // collection); returned, cleared, when the payload is built.
+    private Slot[] _slots = [];
+    private int _slotCount;
     private readonly List<string> _warnings = [];
     private readonly List<ExperimentDefinition> _experiments = [];
     private JsObject _bandits = JsObject.Empty;
@@ -140,18 +143,15 @@ internal sealed class PayloadCompiler
     private readonly record struct Section(JsValue Value, UInt128 Fingerprint);
 
     /// <summary>A feature's place in the payload: its key, compiled form and warnings, and where its JSON starts.</summary>
-    private sealed class Slot(string key)
+    private struct Slot(string key)
     {
-        public string Key { get; } = key;
-
-        public FeatureDefinition? Feature { get; set; }
-
-        public string[] Warnings { get; set; } = [];
-
-        public int Start { get; set; }
+        public readonly string Key = key;
+        public FeatureDefinition? Feature;
+        public string[] Warnings = [];
+        public int Start;
 
         /// <summary>It names a contextual bandit, and the bandits come later in the JSON: compiled again once they are read.</summary>
-        public bool Deferred { get; set; }
+        public bool Deferred;
     }
 
     private Section ReadSection(ReadOnlySpan<byte> json, int at, out int end)
@@ -207,13 +207,13 @@ internal sealed class PayloadCompiler
         var features = _featuresPlaintext ?? json;
         var groupsChanged = _previous is null || _previous.SavedGroupsFingerprint != savedGroups;
         var banditsChanged = _previous is null || _previous.BanditsFingerprint != bandits;
-        foreach (var slot in _slots)
+        foreach (ref var slot in _slots.AsSpan(0, _slotCount))
         {
-            var reused = slot.Feature is { Compilation: { } c } feature && ReferenceEquals(feature, Previous(slot.Key))
-                && ((c.ReadsSavedGroups && groupsChanged) || (c.ReadsBandits && banditsChanged));
+            var reused = slot.Feature is { } feature && ReferenceEquals(feature, Previous(slot.Key))
+                && ((feature.ReadsSavedGroups && groupsChanged) || (feature.ReadsBandits && banditsChanged));
             if (slot.Deferred || reused)
             {
-                CompileInto(slot, features, slot.Start);
+                CompileInto(ref slot, features, slot.Start);
             }
         }
     }
@@ -222,8 +222,7 @@ internal sealed class PayloadCompiler
 
     private int ReadFeatures(ReadOnlySpan<byte> json, int at)
     {
-        _slots.Clear();
-        _slotOf.Clear();
+        ReturnSlots();
         if (at >= json.Length || json[at] != (byte)'{')
         {
             var value = _reader.ReadAt(json, at, out var valueEnd);
@@ -235,39 +234,94 @@ internal sealed class PayloadCompiler
             return valueEnd;
         }
 
+        // Sized for the previous payload (or about 150 bytes a feature).
+        _slots = ArrayPool<Slot>.Shared.Rent(Math.Max(16, _previous?.Features.Length + 1 ?? json.Length / 150));
         var walker = new ObjectWalker(json, at);
-        while (walker.MoveNext(_reader, out var key, out var start))
+        while (walker.MoveNext(out var nameStart, out var start))
         {
-            if (!_slotOf.TryGetValue(key, out var index))
+            var previous = PreviousAt(json, nameStart, out var key);
+            if (_slotCount == _slots.Length)
             {
-                index = _slots.Count;
-                _slotOf[key] = index;
-                _slots.Add(new Slot(key));
+                var count = _slotCount;
+                var larger = ArrayPool<Slot>.Shared.Rent(_slots.Length * 2);
+                _slots.AsSpan(0, count).CopyTo(larger);
+                ReturnSlots();
+                _slots = larger;
+                _slotCount = count;
             }
 
-            var slot = _slots[index];
-            var end = Previous(key) is { Compilation: { } old } previous && TryReuse(json, start, old)
-                ? Reuse(slot, previous, start)
-                : CompileInto(slot, json, start);
+            // A key given twice gets a slot each; the last one wins when the payload is built (as in JSON.parse).
+            ref var slot = ref _slots[_slotCount++];
+            slot = new Slot(key);
+            var end = previous is { JsonLength: > 0 } && TryReuse(json, start, previous)
+                ? Reuse(ref slot, previous, start)
+                : CompileInto(ref slot, json, start);
             walker.ValueEnded(end);
         }
 
         return walker.End;
     }
 
-    private static bool TryReuse(ReadOnlySpan<byte> json, int start, FeatureCompilation old)
-        => json.Length - start >= old.Length && Fingerprint(json.Slice(start, old.Length)) == old.Fingerprint;
-
-    private static int Reuse(Slot slot, FeatureDefinition previous, int start)
+    private void ReturnSlots()
     {
-        slot.Feature = previous;
-        slot.Warnings = previous.Compilation!.Warnings;
-        slot.Start = start;
-        slot.Deferred = false;
-        return start + previous.Compilation.Length;
+        if (_slots.Length > 0)
+        {
+            _slots.AsSpan(0, _slotCount).Clear();
+            ArrayPool<Slot>.Shared.Return(_slots);
+        }
+
+        _slots = [];
+        _slotCount = 0;
     }
 
-    private int CompileInto(Slot slot, ReadOnlySpan<byte> json, int start)
+    // The previous payload's feature with the key whose JSON string starts at nameStart, and the key (that feature's
+    // own string when there is one, so the two payloads share it).
+    private FeatureDefinition? PreviousAt(ReadOnlySpan<byte> json, int nameStart, out string key)
+    {
+#if NET9_0_OR_GREATER
+        if (_previous is { } previous)
+        {
+            var reader = new Utf8JsonReader(json[nameStart..], isFinalBlock: true, new JsonReaderState(JsonValueReader.Options));
+            reader.Read();
+            Span<char> chars = stackalloc char[128];
+            if (!reader.ValueIsEscaped && reader.ValueSpan.Length <= chars.Length)
+            {
+                var length = Encoding.UTF8.GetChars(reader.ValueSpan, chars);
+                _previousKeys ??= previous.Index.GetAlternateLookup<ReadOnlySpan<char>>();
+                if (_previousKeys.Value.TryGetValue(chars[..length], out var position))
+                {
+                    var feature = previous.Features[position];
+                    key = feature.Key;
+                    return feature;
+                }
+            }
+        }
+
+        key = JsonValueReader.ReadStringAt(json, nameStart);
+        return null;
+#else
+        key = JsonValueReader.ReadStringAt(json, nameStart);
+        return Previous(key);
+#endif
+    }
+
+#if NET9_0_OR_GREATER
+    private System.Collections.Frozen.FrozenDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>>? _previousKeys;
+#endif
+
+    private static bool TryReuse(ReadOnlySpan<byte> json, int start, FeatureDefinition old)
+        => json.Length - start >= old.JsonLength && Fingerprint(json.Slice(start, old.JsonLength)) == old.Fingerprint;
+
+    private static int Reuse(ref Slot slot, FeatureDefinition previous, int start)
+    {
+        slot.Feature = previous;
+        slot.Warnings = previous.Warnings;
+        slot.Start = start;
+        slot.Deferred = false;
+        return start + previous.JsonLength;
+    }
+
+    private int CompileInto(ref Slot slot, ReadOnlySpan<byte> json, int start)
     {
         var value = _reader.ReadAt(json, start, out var end);
         var problems = _conditions.Problems.Count;
@@ -275,16 +329,16 @@ internal sealed class PayloadCompiler
         _featureWarnings.Clear();
         _needsBandits = false;
         var feature = CompileFeature(slot.Key, value);
-        _featureWarnings.AddRange(_conditions.Problems.Skip(problems));
+        for (var i = problems; i < _conditions.Problems.Count; i++)
+        {
+            _featureWarnings.Add(_conditions.Problems[i]);
+        }
+
         slot.Start = start;
         slot.Deferred = _needsBandits && !_banditsKnown;
-        slot.Warnings = [.. _featureWarnings];
+        slot.Warnings = _featureWarnings.Count == 0 ? [] : [.. _featureWarnings];
         slot.Feature = feature;
-        if (feature is not null)
-        {
-            feature.Compilation = new FeatureCompilation(
-                Fingerprint(json[start..end]), end - start, _conditions.SavedGroupReads != reads, _needsBandits, slot.Warnings);
-        }
+        feature?.Compiled(Fingerprint(json[start..end]), end - start, _conditions.SavedGroupReads != reads, _needsBandits, slot.Warnings);
 
         return end;
     }
@@ -359,11 +413,9 @@ internal sealed class PayloadCompiler
                 var rangeValue = range.IsTruthy ? JsRead.Range(range, "range") : (BucketRange?)null;
                 var coverage = JsRead.Number(rule, "coverage");
                 var hashVersion = JsRead.TruthyInt(rule, "hashVersion") ?? 1;
-                return new FeatureRule
+                return new FeatureRule(parents, filters, ReadTracks(rule))
                 {
                     Id = id,
-                    ParentConditions = parents,
-                    Filters = filters,
                     Force = Value(force),
                     Condition = condition.IsTruthy ? _conditions.Compile(condition) : null,
                     Rollout = rangeValue is null && coverage is null ? null : new Rollout
@@ -376,7 +428,6 @@ internal sealed class PayloadCompiler
                         Coverage = coverage,
                         HashVersion = hashVersion,
                     },
-                    Tracks = ReadTracks(rule),
                 };
             }
 
@@ -386,7 +437,7 @@ internal sealed class PayloadCompiler
             if (variations.IsNull)
             {
                 // Neither force nor variations: the rule does nothing itself, but its prerequisites still gate the feature.
-                return parents is null ? null : new FeatureRule { Id = id, ParentConditions = parents, Filters = filters };
+                return parents is null ? null : new FeatureRule(parents, filters) { Id = id };
             }
 
             if (variations.Type != JsType.Array)
@@ -407,13 +458,10 @@ internal sealed class PayloadCompiler
                 }
             }
 
-            return new FeatureRule
+            return new FeatureRule(parents, filters, banditLeaves: leaves)
             {
                 Id = id,
-                ParentConditions = parents,
-                Filters = filters,
                 Experiment = experiment,
-                BanditLeaves = leaves,
             };
         }
         catch (PayloadFormatException e)
@@ -454,23 +502,56 @@ internal sealed class PayloadCompiler
 
     private GrowthBookPayload Build(string? dateUpdated, UInt128 savedGroups, UInt128 bandits)
     {
-        var keys = new List<string>(_slots.Count);
-        var features = new List<FeatureDefinition>(_slots.Count);
         var warnings = new List<string>(_warnings);
-        foreach (var slot in _slots)
+        var slots = _slots.AsSpan(0, _slotCount);
+        var count = 0;
+        foreach (ref var slot in slots)
         {
             warnings.AddRange(slot.Warnings);
+            count += slot.Feature is null ? 0 : 1;
+        }
+
+        var features = new FeatureDefinition[count];
+        var next = 0;
+        foreach (ref var slot in slots)
+        {
             if (slot.Feature is { } feature)
             {
-                keys.Add(feature.Key);
-                features.Add(feature);
+                features[next++] = feature;
             }
         }
 
+        var index = GrowthBookPayload.SameKeys(features, _previous) ? _previous!.Index : IndexOf(ref features);
+        ReturnSlots();
         warnings.AddRange(_conditions.Problems); // saved groups' own conditions, among others already listed
         return new GrowthBookPayload(
-            GrowthBookPayload.IndexOf(keys, _previous), [.. features], [.. _experiments], _savedGroups, dateUpdated,
-            [.. warnings.Distinct()], savedGroups, bandits);
+            index, features, [.. _experiments], _savedGroups, dateUpdated, [.. warnings.Distinct()], savedGroups, bandits);
+    }
+
+    // The index of the features by key; a key given twice keeps its first position and its last definition.
+    private static System.Collections.Frozen.FrozenDictionary<string, int> IndexOf(ref FeatureDefinition[] features)
+    {
+        var positions = new Dictionary<string, int>(features.Length, StringComparer.Ordinal);
+        var unique = new List<FeatureDefinition>(features.Length);
+        foreach (var feature in features)
+        {
+            if (positions.TryGetValue(feature.Key, out var at))
+            {
+                unique[at] = feature;
+            }
+            else
+            {
+                positions[feature.Key] = unique.Count;
+                unique.Add(feature);
+            }
+        }
+
+        if (unique.Count != features.Length)
+        {
+            features = [.. unique];
+        }
+
+        return System.Collections.Frozen.FrozenDictionary.ToFrozenDictionary(positions, StringComparer.Ordinal);
     }
 
     // evalFeature copies exactly these keys from the rule into the experiment (ExperimentDefinition.RuleMembers, in that order).

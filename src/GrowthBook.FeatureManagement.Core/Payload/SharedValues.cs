@@ -11,10 +11,10 @@ namespace GrowthBook.FeatureManagement.Payload;
 internal sealed class SharedValues
 {
     private readonly Dictionary<(JsType Type, string? Text, double Number), FeatureValue> _primitives = [];
-    private readonly Dictionary<string, FeatureValue[]> _variations = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, double[]> _numbers = new(StringComparer.Ordinal);
+    private readonly Dictionary<JsValue, FeatureValue[]> _variations = new(JsValueComparer.Instance);
+    private readonly Dictionary<JsValue, double[]> _numbers = new(JsValueComparer.Instance);
     private readonly Dictionary<(int Count, double Coverage, double[]? Weights), BucketRange[]> _ranges = [];
-    private readonly Dictionary<string, VariationMeta[]> _meta = new(StringComparer.Ordinal);
+    private readonly Dictionary<JsValue, VariationMeta[]> _meta = new(JsValueComparer.Instance);
 
     /// <summary>The compiled value of <paramref name="value"/>: shared when it is a primitive.</summary>
     public FeatureValue Value(in JsValue value)
@@ -48,7 +48,7 @@ internal sealed class SharedValues
             }
         }
 
-        var key = JsJson.Stringify(JsValue.Array(items));
+        var key = JsValue.Array(items);
         if (!_variations.TryGetValue(key, out var shared))
         {
             shared = Array.ConvertAll(items, item => Value(item));
@@ -61,11 +61,10 @@ internal sealed class SharedValues
     /// <summary>An array of numbers (weights), shared; a member that is not a number is a <see cref="PayloadFormatException"/>.</summary>
     public double[] Numbers(JsValue[] items, string key)
     {
-        var numbers = JsRead.Numbers(items, key);
-        var text = string.Join(",", numbers.Select(n => BitConverter.DoubleToInt64Bits(n)));
-        if (!_numbers.TryGetValue(text, out var shared))
+        var numbers = JsRead.Numbers(items, key); // checks every member is a number
+        if (!_numbers.TryGetValue(JsValue.Array(items), out var shared))
         {
-            _numbers[text] = shared = numbers;
+            _numbers[JsValue.Array(items)] = shared = numbers;
         }
 
         return shared;
@@ -82,7 +81,7 @@ internal sealed class SharedValues
         return shared;
     }
 
-    /// <summary>Variation meta, shared by its JSON text.</summary>
+    /// <summary>Variation meta, shared when equal.</summary>
     public VariationMeta[]? Meta(JsValue[]? meta)
     {
         if (meta is null)
@@ -90,10 +89,9 @@ internal sealed class SharedValues
             return null;
         }
 
-        var text = JsJson.Stringify(JsValue.Array(meta));
-        if (!_meta.TryGetValue(text, out var shared))
+        if (!_meta.TryGetValue(JsValue.Array(meta), out var shared))
         {
-            _meta[text] = shared = ExperimentJson.ReadMeta(meta);
+            _meta[JsValue.Array(meta)] = shared = ExperimentJson.ReadMeta(meta);
         }
 
         return shared;
