@@ -103,7 +103,17 @@ public sealed partial class GrowthBookPayload
     /// <exception cref="GrowthBookDecryptionException">The payload is encrypted and the key is missing or wrong.</exception>
     public static GrowthBookPayload Parse(ReadOnlyMemory<byte> utf8Json, GrowthBookPayloadOptions? options = null)
     {
-        var payload = new PayloadCompiler(options?.DecryptionKey, options?.Previous).Compile(utf8Json.Span);
+        GrowthBookPayload payload;
+        try
+        {
+            payload = new PayloadCompiler(options?.DecryptionKey, options?.Previous).Compile(utf8Json.Span);
+        }
+        catch (JsonException e) when (e.GetType() != typeof(JsonException))
+        {
+            // The reader's own subclass is internal to System.Text.Json: callers get the documented type.
+            throw new JsonException(e.Message, e.Path, e.LineNumber, e.BytePositionInLine, e);
+        }
+
         if (options?.Logger is { } logger)
         {
             foreach (var warning in payload.Warnings)
