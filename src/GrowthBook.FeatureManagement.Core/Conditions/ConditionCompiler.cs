@@ -8,7 +8,7 @@ internal sealed record SharedCondition(Condition Condition, JsValue Source);
 /// <summary>
 /// Turns a condition (<c>mongrule</c> JSON) into a tree of <see cref="Condition"/> and
 /// <see cref="ValueMatcher"/> nodes: regexes built, versions padded, lists hashed, saved groups bound.
-/// The semantics are JS SDK 1.8.0's <c>mongrule.ts</c> ([engine.md, conditions](../../../docs/engine.md#conditions)), node by node.
+/// The semantics are JS SDK 1.8.0's <c>mongrule.ts</c> (docs/engine.md, "Conditions"), node by node.
 /// </summary>
 internal sealed class ConditionCompiler(SavedGroups savedGroups)
 {

@@ -216,7 +216,7 @@ internal sealed class ElemMatchMatcher(ValueMatcher? elementMatcher, Condition? 
         {
             if (element.IsNull)
             {
-                continue; // 1.8.0 skips only nullish elements (ENGINE-NOTES §0)
+                continue; // 1.8.0 skips only nullish elements (docs/engine.md, "Conditions")
             }
 
             if (elementMatcher is not null ? elementMatcher.Matches(element, visited) : elementCondition!.Evaluate(element, visited))

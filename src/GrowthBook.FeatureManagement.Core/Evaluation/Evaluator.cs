@@ -7,7 +7,7 @@ using GrowthBook.FeatureManagement.Urls;
 namespace GrowthBook.FeatureManagement.Evaluation;
 
 /// <summary>
-/// GrowthBook's evaluation, step for step as JS SDK 1.8.0's <c>core.ts</c> (docs/engine.md, "What is evaluated"): <c>evalFeature</c>,
+/// GrowthBook's evaluation, step for step as JS SDK 1.8.0's <c>core.ts</c> (docs/engine.md, "Evaluation order"): <c>evalFeature</c>,
 /// <c>runExperiment</c> and the helpers they share. Pure over the compiled payload and the user context;
 /// nothing here allocates on the common paths except the results of experiments.
 /// </summary>

@@ -1,7 +1,7 @@
 namespace GrowthBook.FeatureManagement.Hashing;
 
 /// <summary>
-/// GrowthBook's hashing and bucketing functions (JS SDK <c>util.ts</c>; ENGINE-NOTES §2.2–2.3), named as in the spec.
+/// GrowthBook's hashing and bucketing functions (JS SDK <c>util.ts</c>; docs/engine.md, "Hashing and bucketing"), named as in the spec.
 /// </summary>
 internal static class Bucketing
 {

@@ -4,7 +4,7 @@ namespace GrowthBook.FeatureManagement.Json;
 /// An immutable JSON object that keeps its keys in JavaScript's property order (which <c>JSON.stringify</c>
 /// equality and condition iteration depend on) and finds a key quickly. That order is insertion order, except
 /// that array-index keys ("0", "1", … "4294967294") come first, in ascending numeric order: JS reorders them in
-/// every object, so <c>{"b":1,"1":2}</c> stringifies as <c>{"1":2,"b":1}</c> (ENGINE-NOTES §2.1, §2.13).
+/// every object, so <c>{"b":1,"1":2}</c> stringifies as <c>{"1":2,"b":1}</c> (docs/engine.md, "JSON values").
 /// </summary>
 internal sealed class JsObject
 {

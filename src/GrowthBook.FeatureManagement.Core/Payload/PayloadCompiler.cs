@@ -12,7 +12,7 @@ namespace GrowthBook.FeatureManagement.Payload;
 
 /// <summary>
 /// Compiles a GrowthBook payload (UTF-8 JSON) into the immutable model evaluation reads, in one pass over the text
-/// (docs/engine.md, "Parse once, evaluate many times"). A malformed feature or rule is skipped with one warning
+/// (docs/engine.md, "How a payload is compiled"). A malformed feature or rule is skipped with one warning
 /// naming it; everything else keeps working.
 /// </summary>
 /// <remarks>
