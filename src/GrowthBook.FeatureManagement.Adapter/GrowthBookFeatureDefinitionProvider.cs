@@ -156,9 +156,9 @@ public sealed class GrowthBookFeatureDefinitionProvider : IFeatureDefinitionProv
         Add(_options.DefaultVariantName, feature.DefaultValue);
         foreach (var rule in feature.Rules)
         {
-            if (rule.ForceResult is { } force)
+            if (rule.Force is { } force)
             {
-                Add(rule.Id ?? _options.ForceVariantName, force.RawValue);
+                Add(rule.Id ?? _options.ForceVariantName, force);
             }
 
             if (rule.Experiment is { } experiment)

@@ -131,7 +131,9 @@ public sealed class Experiment
             return cache.Definition;
         }
 
-        var definition = Evaluation.ExperimentDefinition.Compile(Source, new Conditions.ConditionCompiler(savedGroups), this);
+        var compiler = new Conditions.ConditionCompiler(savedGroups);
+        var definition = Evaluation.ExperimentDefinition.Compile(Source, compiler, new Payload.SharedValues(), this);
+        compiler.BindSavedGroupLists();
         _cache = new ExperimentCache(savedGroups, definition);
         return definition;
     }

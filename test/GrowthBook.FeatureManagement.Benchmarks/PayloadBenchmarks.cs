@@ -11,10 +11,12 @@ public class PayloadBenchmarks
     private const int FeatureCount = 1_000;
 
     private byte[] _payload1000 = null!;
+    private byte[] _anchor = null!;
 
     [GlobalSetup]
     public void Setup()
     {
+        _anchor = System.Text.Encoding.UTF8.GetBytes(AnchorPayload.ReadJson());
         _payload1000 = LargePayloadGenerator.Generate(FeatureCount);
         Verify(GrowthBookPayload.Parse(_payload1000));
         Console.WriteLine($"// Generated payload: {FeatureCount} features, {_payload1000.Length:N0} bytes of UTF-8 JSON.");
@@ -22,6 +24,10 @@ public class PayloadBenchmarks
 
     [Benchmark]
     public GrowthBookPayload ParseAndCompile1000Features() => GrowthBookPayload.Parse(_payload1000);
+
+    /// <summary>The four-feature anchor payload, the same work as the other SDKs' parse numbers.</summary>
+    [Benchmark]
+    public GrowthBookPayload ParseAndCompileAnchor() => GrowthBookPayload.Parse(_anchor);
 
     /// <summary>Every feature compiled without warnings, and evaluating them all exercises every kind of rule.</summary>
     private static void Verify(GrowthBookPayload payload)

@@ -7,6 +7,7 @@ namespace GrowthBook.FeatureManagement.Benchmarks;
 /// <c>--smoke</c> skips BenchmarkDotNet: it runs every [GlobalSetup] (and so every sanity check) and calls each
 /// benchmark method a few times in-process, in a couple of seconds, for CI. It measures nothing. <c>--delegation</c>
 /// times configuration flags through Microsoft.FeatureManagement alone and delegated through GrowthBook, in alternation.
+/// <c>--retained</c> prints the memory each scale payload keeps alive (<see cref="RetainedMemory"/>).
 /// </summary>
 public static class Program
 {
@@ -15,6 +16,11 @@ public static class Program
         if (args.Contains("--smoke", StringComparer.Ordinal))
         {
             return SmokeRunner.Run(typeof(Program).Assembly, Console.Out);
+        }
+
+        if (args.Contains("--retained", StringComparer.Ordinal))
+        {
+            return RetainedMemory.Run(Console.Out);
         }
 
         if (args.Contains("--delegation", StringComparer.Ordinal))

@@ -3,7 +3,7 @@ using GrowthBook.FeatureManagement.Json;
 namespace GrowthBook.FeatureManagement.Conditions;
 
 /// <summary>
-/// A compiled condition (<c>evalCondition</c>, ENGINE-NOTES §2.1). Built once per payload by
+/// A compiled condition (<c>evalCondition</c>, docs/engine.md, "Conditions"). Built once per payload by
 /// <see cref="ConditionCompiler"/>; evaluation only reads it and is safe from any thread.
 /// </summary>
 internal abstract class Condition

@@ -2,10 +2,13 @@ using GrowthBook.FeatureManagement.Json;
 
 namespace GrowthBook.FeatureManagement.Conditions;
 
+/// <summary>A compiled condition and the JSON it was compiled from (kept for reporting the experiment it targets).</summary>
+internal sealed record SharedCondition(Condition Condition, JsValue Source);
+
 /// <summary>
 /// Turns a condition (<c>mongrule</c> JSON) into a tree of <see cref="Condition"/> and
 /// <see cref="ValueMatcher"/> nodes: regexes built, versions padded, lists hashed, saved groups bound.
-/// The semantics are JS SDK 1.8.0's <c>mongrule.ts</c> (ENGINE-NOTES §0, §2.1), node by node.
+/// The semantics are JS SDK 1.8.0's <c>mongrule.ts</c> (docs/engine.md, "Conditions"), node by node.
 /// </summary>
 internal sealed class ConditionCompiler(SavedGroups savedGroups)
 {
@@ -15,18 +18,41 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups)
     /// </summary>
     public const int MaxDepth = 64;
 
+    // One compiled tree per distinct condition (structurally equal JSON): a payload repeats the same targeting on many
+    // features, and each copy would otherwise cost its own nodes, lists and regexes.
+    private readonly Dictionary<JsValue, Compiled> _compiled = new(JsValueComparer.Instance);
+    private readonly List<GroupListMatcher> _groupLists = [];
+
     /// <summary>Problems seen while compiling (unknown operators, depth, bad regexes), for one log line each.</summary>
     public List<string> Problems { get; } = [];
+
+    /// <summary>How many compiled conditions read saved groups (<c>$inGroup</c>, <c>$notInGroup</c>, <c>$savedGroup</c>) so far.</summary>
+    public int SavedGroupReads { get; private set; }
 
     public SavedGroups SavedGroups => savedGroups;
 
     /// <summary>Compiles a whole condition, as <c>evalCondition(obj, condition)</c> reads it.</summary>
     /// <remarks>A condition with any part nested deeper than <see cref="MaxDepth"/> is false as a whole.</remarks>
-    public Condition Compile(in JsValue condition)
+    public Condition Compile(in JsValue condition) => CompileShared(condition).Condition;
+
+    /// <summary><see cref="Compile"/>, with the condition as first seen: one copy of both for every use of an equal condition.</summary>
+    public SharedCondition CompileShared(in JsValue condition)
     {
+        if (_compiled.TryGetValue(condition, out var known))
+        {
+            // The same problems and saved-group reads are reported again for this use, as compiling it again would.
+            Problems.AddRange(known.Problems);
+            SavedGroupReads += known.SavedGroupReads;
+            return known.Shared;
+        }
+
+        var problems = Problems.Count;
+        var reads = SavedGroupReads;
         _tooDeep = false;
         var compiled = CompileCondition(condition, 0);
-        return _tooDeep ? Condition.False : compiled;
+        var shared = new SharedCondition(_tooDeep ? Condition.False : compiled, condition);
+        _compiled[condition] = new Compiled(shared, Problems.Count == problems ? [] : Problems.GetRange(problems, Problems.Count - problems).ToArray(), SavedGroupReads - reads);
+        return shared;
     }
 
     /// <summary>Compiles a value condition, as <c>evalConditionValue(condition, value)</c> reads it.</summary>
@@ -36,6 +62,20 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups)
         var compiled = CompileValue(condition, insensitive: false, 0);
         return _tooDeep ? ValueMatcher.Never : compiled;
     }
+
+    /// <summary>
+    /// Binds every <c>$inGroup</c>/<c>$notInGroup</c> compiled so far to its saved group's list. Called once the
+    /// payload's saved groups are loaded, which in the JSON may come after the features that use them.
+    /// </summary>
+    public void BindSavedGroupLists()
+    {
+        foreach (var matcher in _groupLists)
+        {
+            matcher.Bind(savedGroups);
+        }
+    }
+
+    private sealed record Compiled(SharedCondition Shared, string[] Problems, int SavedGroupReads);
 
     private bool _tooDeep;
 
@@ -100,6 +140,7 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups)
             case "$not":
                 return new NotCondition(CompileCondition(value, depth + 1));
             case "$savedGroup":
+                SavedGroupReads++;
                 return CompileSavedGroupReference(value);
             default:
                 return new PathCondition(key, CompileValue(value, insensitive: false, depth + 1));
@@ -251,8 +292,10 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups)
             case "$notInGroup":
             {
                 // savedGroups[expected]: the operand is used as a property key, so it is stringified.
-                var values = savedGroups.ListValues(expected.ToJsString());
-                return values is null ? ValueMatcher.Never : new InMatcher(values, negate: op == "$notInGroup");
+                SavedGroupReads++;
+                var matcher = new GroupListMatcher(expected.ToJsString(), negate: op == "$notInGroup");
+                _groupLists.Add(matcher);
+                return matcher;
             }
 
             case "$not":

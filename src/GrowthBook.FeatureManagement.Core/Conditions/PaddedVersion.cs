@@ -3,7 +3,7 @@ using GrowthBook.FeatureManagement.Json;
 namespace GrowthBook.FeatureManagement.Conditions;
 
 /// <summary>
-/// <c>paddedVersionString</c> (ENGINE-NOTES §2.1): versions made comparable as ordinal strings, so
+/// <c>paddedVersionString</c> (docs/engine.md, "Conditions"): versions made comparable as ordinal strings, so
 /// "1.10.0" &gt; "1.9.0" and "1.0.0" &gt; "1.0.0-beta".
 /// </summary>
 internal static class PaddedVersion

@@ -4,34 +4,54 @@ namespace GrowthBook.FeatureManagement.Conditions;
 
 /// <summary>
 /// The payload's <c>savedGroups</c>, prepared once: v1 bare lists, v2 <c>list</c> entries and v2
-/// <c>condition</c> entries (ENGINE-NOTES §0). Condition entries are compiled lazily the first time a
-/// <c>$savedGroup</c> reference needs them; references between groups are resolved at evaluation time
-/// with a visited path, so a cycle ends in false instead of recursing forever.
+/// <c>condition</c> entries (docs/engine.md, "Saved groups"). References between groups are resolved at evaluation
+/// time with a visited path, so a cycle ends in false instead of recursing forever.
 /// </summary>
+/// <remarks>
+/// Conditions bind to this object while the payload is compiled, and the payload's <c>savedGroups</c> may come after
+/// its features in the JSON: the groups are loaded, and <see cref="Link"/> run, before the payload is published;
+/// after that the object does not change.
+/// </remarks>
 internal sealed class SavedGroups
 {
-    public static readonly SavedGroups Empty = new(JsObject.Empty);
+    public static readonly SavedGroups Empty = new();
 
-    private readonly Dictionary<string, SavedGroup> _groups = new(StringComparer.Ordinal);
+    private Dictionary<string, SavedGroup> _groups = new(StringComparer.Ordinal);
 
-    public SavedGroups(JsObject raw)
+    public SavedGroups()
     {
+    }
+
+    public SavedGroups(JsObject raw) => Load(raw);
+
+    /// <summary>Replaces the groups with <paramref name="raw"/>'s entries.</summary>
+    public void Load(JsObject raw)
+    {
+        _groups = new Dictionary<string, SavedGroup>(raw.Count, StringComparer.Ordinal);
         foreach (var entry in raw.Entries)
         {
             _groups[entry.Key] = SavedGroup.From(entry.Value);
         }
     }
 
-    /// <summary>Compiles the condition entries; called once, after construction, with a compiler that sees this instance.</summary>
-    public void CompileConditions(ConditionCompiler compiler)
+    /// <summary>Takes <paramref name="other"/>'s groups as they are (their JSON was byte-identical), lists and compiled conditions included.</summary>
+    public void LoadFrom(SavedGroups other) => _groups = other._groups;
+
+    /// <summary>
+    /// Compiles the condition entries not compiled yet, then binds every <c>$inGroup</c>/<c>$notInGroup</c> the
+    /// compiler built to its list. Called once, when the whole payload has been read.
+    /// </summary>
+    public void Link(ConditionCompiler compiler)
     {
         foreach (var group in _groups.Values)
         {
-            if (group.Kind == SavedGroupKind.Condition)
+            if (group.Kind == SavedGroupKind.Condition && group.Condition is null)
             {
                 group.Condition = compiler.Compile(group.RawCondition);
             }
         }
+
+        compiler.BindSavedGroupLists();
     }
 
     public int Count => _groups.Count;

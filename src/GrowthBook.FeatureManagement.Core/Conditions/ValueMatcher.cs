@@ -175,6 +175,20 @@ internal sealed class InMatcher(InSet set, bool negate) : ValueMatcher
     public override bool Matches(in JsValue value, SavedGroupPath? visited) => set.IsIn(value) != negate;
 }
 
+/// <summary>
+/// <c>$inGroup</c>/<c>$notInGroup</c>: a saved group's list, bound once the payload's saved groups are loaded
+/// (<see cref="ConditionCompiler.BindSavedGroupLists"/>), before the payload is published. An entry that is not a
+/// list makes both operators false.
+/// </summary>
+internal sealed class GroupListMatcher(string groupId, bool negate) : ValueMatcher
+{
+    private InSet? _set;
+
+    public void Bind(SavedGroups groups) => _set = groups.ListValues(groupId);
+
+    public override bool Matches(in JsValue value, SavedGroupPath? visited) => _set is { } set && set.IsIn(value) != negate;
+}
+
 /// <summary><c>$not</c> at value level.</summary>
 internal sealed class NotMatcher(ValueMatcher inner) : ValueMatcher
 {
@@ -202,7 +216,7 @@ internal sealed class ElemMatchMatcher(ValueMatcher? elementMatcher, Condition? 
         {
             if (element.IsNull)
             {
-                continue; // 1.8.0 skips only nullish elements (ENGINE-NOTES §0)
+                continue; // 1.8.0 skips only nullish elements (docs/engine.md, "Conditions")
             }
 
             if (elementMatcher is not null ? elementMatcher.Matches(element, visited) : elementCondition!.Evaluate(element, visited))

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -83,29 +82,6 @@ internal static class PayloadDecryptor
         }
 
         return plaintext!;
-    }
-
-    /// <summary>Decrypts <paramref name="encrypted"/> with <paramref name="base64Key"/> without throwing on bad input.</summary>
-    /// <param name="encrypted">The encrypted payload field: <c>base64(iv) + "." + base64(ciphertext)</c>.</param>
-    /// <param name="base64Key">The SDK connection's decryption key: the base64 of a 16, 24 or 32-byte AES key.</param>
-    /// <param name="plaintext">The decrypted text on success; <see langword="null"/> on failure.</param>
-    /// <param name="failure">
-    /// <see cref="DecryptionFailure.None"/> on success; otherwise the reason <see cref="Decrypt"/> would report.
-    /// </param>
-    /// <returns><see langword="true"/> if the payload was decrypted.</returns>
-    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
-    public static bool TryDecrypt(
-        string encrypted,
-        string base64Key,
-        [NotNullWhen(true)] out string? plaintext,
-        out DecryptionFailure failure)
-    {
-        ArgumentNullException.ThrowIfNull(encrypted);
-        ArgumentNullException.ThrowIfNull(base64Key);
-
-        var problem = DecryptCore(encrypted, base64Key, out plaintext, out _, out _);
-        failure = ReasonOf(problem);
-        return problem == Problem.None;
     }
 
     /// <summary>

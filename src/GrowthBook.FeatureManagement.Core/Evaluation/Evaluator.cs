@@ -7,7 +7,7 @@ using GrowthBook.FeatureManagement.Urls;
 namespace GrowthBook.FeatureManagement.Evaluation;
 
 /// <summary>
-/// GrowthBook's evaluation, step for step as JS SDK 1.8.0's <c>core.ts</c> (ENGINE-NOTES §2.5–2.8): <c>evalFeature</c>,
+/// GrowthBook's evaluation, step for step as JS SDK 1.8.0's <c>core.ts</c> (docs/engine.md, "Evaluation order"): <c>evalFeature</c>,
 /// <c>runExperiment</c> and the helpers they share. Pure over the compiled payload and the user context;
 /// nothing here allocates on the common paths except the results of experiments.
 /// </summary>
@@ -72,15 +72,14 @@ internal static class Evaluator
                 continue;
             }
 
-            if (rule.ForceResult is { } forceResult)
+            if (rule.Force is not null)
             {
                 if (rule.Condition is { } condition && !condition.Evaluate(ctx.AttributesRoot, null))
                 {
                     continue;
                 }
 
-                var fallback = ctx.Sticky is not null && !rule.DisableStickyBucketing ? rule.FallbackAttribute : null;
-                if (!IsIncludedInRollout(ctx, rule.Seed, rule.SeedState, rule.HashAttribute, fallback, rule.Range, rule.Coverage, rule.HashVersion))
+                if (rule.Rollout is { } rollout && !IsIncludedInRollout(ctx, rollout))
                 {
                     continue;
                 }
@@ -93,7 +92,7 @@ internal static class Evaluator
                     }
                 }
 
-                return Usage(ctx, forceResult);
+                return Usage(ctx, rule.ForceResult(id));
             }
 
             if (rule.Experiment is not { } experiment)
@@ -251,7 +250,7 @@ internal static class Evaluator
 
         if (!foundStickyBucket)
         {
-            assigned = ChooseVariation(n, exp.Ranges);
+            assigned = Bucketing.ChooseVariation(n, exp.Ranges);
         }
 
         // 9.5. Sticky bucket from a blocked version: unenrolled.
@@ -348,20 +347,6 @@ internal static class Evaluator
     private static double? HashWithSeed(string seed, uint seedState, string value, int version)
         => version == 2 ? Fnv.HashDecimal(Fnv.Append(seedState, value)) % 10000 / 10000.0 : Bucketing.Hash(seed, value, version);
 
-    /// <summary><c>chooseVariation(n, ranges)</c> over the compiled ranges.</summary>
-    private static int ChooseVariation(double n, BucketRange[] ranges)
-    {
-        for (var i = 0; i < ranges.Length; i++)
-        {
-            if (n >= ranges[i].Start && n < ranges[i].End)
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
-
     /// <summary><c>getHashAttribute(attr, fallback)</c>: the attribute's value if truthy, else the fallback's, else "".</summary>
     private static (string Attribute, JsValue Value) GetHashAttribute(in EvaluationContext ctx, string? attribute, string? fallback)
     {
@@ -415,32 +400,27 @@ internal static class Evaluator
         return false;
     }
 
-    /// <summary><c>isIncludedInRollout</c>.</summary>
-    private static bool IsIncludedInRollout(
-        in EvaluationContext ctx, string seed, uint seedState, string? hashAttribute, string? fallbackAttribute, BucketRange? range, double? coverage, int hashVersion)
+    /// <summary><c>isIncludedInRollout</c> for a rule with a <c>range</c> or a <c>coverage</c> (without either, everyone is included).</summary>
+    private static bool IsIncludedInRollout(in EvaluationContext ctx, Rollout rollout)
     {
-        if (range is null && coverage is null)
-        {
-            return true;
-        }
-
-        if (range is null && coverage == 0)
+        if (rollout.Range is null && rollout.Coverage == 0)
         {
             return false;
         }
 
-        var (_, hashValue) = GetHashAttribute(ctx, hashAttribute, fallbackAttribute);
+        var fallback = ctx.Sticky is not null && !rollout.DisableStickyBucketing ? rollout.FallbackAttribute : null;
+        var (_, hashValue) = GetHashAttribute(ctx, rollout.HashAttribute, fallback);
         if (!hashValue.IsTruthy)
         {
             return false;
         }
 
-        if (HashWithSeed(seed, seedState, hashValue.ToJsString(), hashVersion) is not { } n)
+        if (HashWithSeed(rollout.Seed, rollout.SeedState, hashValue.ToJsString(), rollout.HashVersion) is not { } n)
         {
             return false;
         }
 
-        return range is { } r ? Bucketing.InRange(n, r) : n <= coverage!.Value;
+        return rollout.Range is { } r ? Bucketing.InRange(n, r) : n <= rollout.Coverage!.Value;
     }
 
     /// <summary><c>getStickyBucketVariation</c>: the stored variation (or -1), and whether an old bucket version blocks the user.</summary>

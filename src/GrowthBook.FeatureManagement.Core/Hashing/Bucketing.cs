@@ -1,7 +1,7 @@
 namespace GrowthBook.FeatureManagement.Hashing;
 
 /// <summary>
-/// GrowthBook's hashing and bucketing functions (JS SDK <c>util.ts</c>; ENGINE-NOTES §2.2–2.3), named as in the spec.
+/// GrowthBook's hashing and bucketing functions (JS SDK <c>util.ts</c>; docs/engine.md, "Hashing and bucketing"), named as in the spec.
 /// </summary>
 internal static class Bucketing
 {
@@ -39,9 +39,9 @@ internal static class Bucketing
     }
 
     /// <summary><c>chooseVariation(n, ranges)</c>: the first range holding n, else -1.</summary>
-    public static int ChooseVariation(double n, IReadOnlyList<BucketRange> ranges)
+    public static int ChooseVariation(double n, ReadOnlySpan<BucketRange> ranges)
     {
-        for (var i = 0; i < ranges.Count; i++)
+        for (var i = 0; i < ranges.Length; i++)
         {
             if (InRange(n, ranges[i]))
             {

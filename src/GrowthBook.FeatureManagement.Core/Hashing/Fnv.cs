@@ -1,7 +1,7 @@
 namespace GrowthBook.FeatureManagement.Hashing;
 
 /// <summary>
-/// FNV-1a 32-bit over UTF-16 code units, as JavaScript's <c>charCodeAt</c> walks a string (ENGINE-NOTES §2.2).
+/// FNV-1a 32-bit over UTF-16 code units, as JavaScript's <c>charCodeAt</c> walks a string (docs/engine.md, "Hashing and bucketing").
 /// Works over several pieces so concatenations never need to be allocated.
 /// </summary>
 internal static class Fnv

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections;
 using System.Globalization;
 using System.Text;
@@ -123,7 +122,7 @@ internal static class JsJson
     }
 
     // Unescapes a raw JSON string literal (quotes included) the way JSON.parse does, keeping lone surrogates.
-    private static string UnescapeLenient(string raw)
+    internal static string UnescapeLenient(string raw)
     {
         var sb = new StringBuilder(raw.Length);
         for (var i = 1; i < raw.Length - 1; i++)
@@ -236,7 +235,7 @@ internal static class JsJson
         return FromElement(JsonSerializer.SerializeToElement(value, value.GetType()));
     }
 
-    /// <summary>An immutable <see cref="JsonElement"/> holding the same JSON.</summary>
+    /// <summary>An immutable <see cref="JsonElement"/> holding the same JSON (its text is <see cref="Stringify(in JsValue)"/>'s).</summary>
     public static JsonElement ToElement(in JsValue value)
     {
         if (value.IsNull)
@@ -244,60 +243,8 @@ internal static class JsJson
             return NullElement;
         }
 
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            Write(writer, value);
-        }
-
-        using var document = JsonDocument.Parse(buffer.WrittenMemory, DocumentOptions);
-        return document.RootElement.Clone();
-    }
-
-    public static void Write(Utf8JsonWriter writer, in JsValue value)
-    {
-        switch (value.Type)
-        {
-            case JsType.Null:
-                writer.WriteNullValue();
-                break;
-            case JsType.Boolean:
-                writer.WriteBooleanValue(value.BooleanValue);
-                break;
-            case JsType.Number:
-                if (double.IsFinite(value.NumberValue))
-                {
-                    writer.WriteRawValue(JsNumber.ToJsString(value.NumberValue), skipInputValidation: true);
-                }
-                else
-                {
-                    writer.WriteNullValue();
-                }
-
-                break;
-            case JsType.String:
-                writer.WriteRawValue(Quote(value.StringValue), skipInputValidation: true);
-                break;
-            case JsType.Array:
-                writer.WriteStartArray();
-                foreach (var item in value.ArrayValue)
-                {
-                    Write(writer, item);
-                }
-
-                writer.WriteEndArray();
-                break;
-            default:
-                writer.WriteStartObject();
-                foreach (var entry in value.ObjectValue.Entries)
-                {
-                    writer.WritePropertyName(entry.Key);
-                    Write(writer, entry.Value);
-                }
-
-                writer.WriteEndObject();
-                break;
-        }
+        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(Stringify(value)), new JsonReaderOptions { MaxDepth = 2 * MaxValueDepth });
+        return JsonElement.ParseValue(ref reader); // a document of its own, exactly sized, that needs no disposal
     }
 
     /// <summary><c>JSON.stringify</c>: the same text JavaScript produces, key order kept.</summary>
@@ -358,13 +305,6 @@ internal static class JsJson
                 sb.Append('}');
                 break;
         }
-    }
-
-    public static string Quote(string s)
-    {
-        var sb = new StringBuilder(s.Length + 2);
-        QuoteInto(sb, s);
-        return sb.ToString();
     }
 
     // JSON.stringify's QuoteJSONString (ES2019 well-formed): lone surrogates are escaped as \udxxx.

@@ -4,12 +4,12 @@ namespace GrowthBook.FeatureManagement.Json;
 /// An immutable JSON object that keeps its keys in JavaScript's property order (which <c>JSON.stringify</c>
 /// equality and condition iteration depend on) and finds a key quickly. That order is insertion order, except
 /// that array-index keys ("0", "1", … "4294967294") come first, in ascending numeric order: JS reorders them in
-/// every object, so <c>{"b":1,"1":2}</c> stringifies as <c>{"1":2,"b":1}</c> (ENGINE-NOTES §2.1, §2.13).
+/// every object, so <c>{"b":1,"1":2}</c> stringifies as <c>{"1":2,"b":1}</c> (docs/engine.md, "JSON values").
 /// </summary>
 internal sealed class JsObject
 {
     // Small objects (most attribute sets) are scanned; larger ones get a dictionary.
-    private const int LinearScanLimit = 8;
+    private const int LinearScanLimit = 16;
 
     private readonly KeyValuePair<string, JsValue>[] _entries;
     private readonly Dictionary<string, int>? _index;
@@ -36,12 +36,42 @@ internal sealed class JsObject
     /// wins and the key keeps its first position.
     /// </summary>
     public static JsObject FromEntries(List<KeyValuePair<string, JsValue>> entries)
+        => FromEntries(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(entries));
+
+    /// <inheritdoc cref="FromEntries(List{KeyValuePair{string, JsValue}})"/>
+    public static JsObject FromEntries(ReadOnlySpan<KeyValuePair<string, JsValue>> entries)
     {
-        Dictionary<string, int>? seen = null;
-        var result = new List<KeyValuePair<string, JsValue>>(entries.Count);
+        if (entries.Length == 0)
+        {
+            return Empty;
+        }
+
+        if (entries.Length <= LinearScanLimit)
+        {
+            // Small objects (nearly all of a payload's) look for a repeated key by scanning; no dictionary.
+            var unique = true;
+            for (var i = 1; i < entries.Length && unique; i++)
+            {
+                for (var j = 0; j < i; j++)
+                {
+                    if (string.Equals(entries[i].Key, entries[j].Key, StringComparison.Ordinal))
+                    {
+                        unique = false;
+                        break;
+                    }
+                }
+            }
+
+            if (unique)
+            {
+                return new JsObject(entries.ToArray());
+            }
+        }
+
+        var seen = new Dictionary<string, int>(entries.Length, StringComparer.Ordinal);
+        var result = new List<KeyValuePair<string, JsValue>>(entries.Length);
         foreach (var entry in entries)
         {
-            seen ??= new Dictionary<string, int>(StringComparer.Ordinal);
             if (seen.TryGetValue(entry.Key, out var at))
             {
                 result[at] = entry;
@@ -169,6 +199,26 @@ internal sealed class JsObject
     public JsValue this[string key] => TryGetValue(key, out var value) ? value : JsValue.Null;
 
     public bool ContainsKey(string key) => TryGetValue(key, out _);
+
+    /// <summary>A copy without <paramref name="key"/> (this object when it has none).</summary>
+    public JsObject Without(string key)
+    {
+        if (!ContainsKey(key))
+        {
+            return this;
+        }
+
+        var entries = new List<KeyValuePair<string, JsValue>>(_entries.Length - 1);
+        foreach (var entry in _entries)
+        {
+            if (!string.Equals(entry.Key, key, StringComparison.Ordinal))
+            {
+                entries.Add(entry);
+            }
+        }
+
+        return new JsObject([.. entries]);
+    }
 
     /// <summary>A copy with <paramref name="key"/> set (replaced in place, or appended).</summary>
     public JsObject With(string key, JsValue value)

@@ -14,7 +14,7 @@ internal enum JsType : byte
 }
 
 /// <summary>
-/// An immutable JSON value with JavaScript semantics (ENGINE-NOTES §2.1, §2.13): truthiness,
+/// An immutable JSON value with JavaScript semantics (docs/engine.md, "JSON values"): truthiness,
 /// <c>ToNumber</c>, <c>String(x)</c> and <c>JSON.stringify</c>. Attributes, rule values and condition
 /// operands are all held as <see cref="JsValue"/>, so evaluation never walks untyped JSON.
 /// </summary>

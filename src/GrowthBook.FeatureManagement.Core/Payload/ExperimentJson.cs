@@ -1,4 +1,3 @@
-using System.Text.Json;
 using GrowthBook.FeatureManagement.Json;
 
 namespace GrowthBook.FeatureManagement.Payload;
@@ -6,10 +5,11 @@ namespace GrowthBook.FeatureManagement.Payload;
 /// <summary>Maps between GrowthBook's experiment JSON and <see cref="Experiment"/>.</summary>
 internal static class ExperimentJson
 {
+    /// <summary>The public experiment an experiment object stands for.</summary>
     /// <param name="json">The experiment object.</param>
-    /// <param name="variationElements">The variations as JSON elements already at hand (payload rules), to avoid rebuilding them.</param>
-    /// <param name="conditionElement">The condition as a JSON element already at hand.</param>
-    public static Experiment ToExperiment(JsObject json, IReadOnlyList<JsonElement>? variationElements = null, JsonElement? conditionElement = null)
+    /// <param name="variations">Its variations as compiled values, whose JSON they already know how to give.</param>
+    /// <exception cref="PayloadFormatException">A member has the wrong type.</exception>
+    public static Experiment ToExperiment(JsObject json, FeatureValue[]? variations = null)
     {
         var key = json["key"];
         if (key.Type != JsType.String)
@@ -17,8 +17,8 @@ internal static class ExperimentJson
             throw JsRead.Wrong("key", "a string");
         }
 
-        var variations = json["variations"];
-        if (variations.Type != JsType.Array)
+        var rawVariations = json["variations"];
+        if (rawVariations.Type != JsType.Array)
         {
             throw JsRead.Wrong("variations", "an array");
         }
@@ -31,12 +31,12 @@ internal static class ExperimentJson
         return new Experiment
         {
             Key = key.StringValue,
-            Variations = variationElements ?? Array.ConvertAll(variations.ArrayValue, v => JsJson.ToElement(v)),
+            Variations = Array.ConvertAll(variations ?? Array.ConvertAll(rawVariations.ArrayValue, FeatureValue.FromJs), v => v.Element),
             Weights = weights is null ? null : JsRead.Numbers(weights, "weights"),
             Active = active.Type == JsType.Boolean ? active.BooleanValue : null,
             Status = JsRead.TruthyString(json, "status"),
             Coverage = JsRead.Number(json, "coverage"),
-            Condition = condition.IsTruthy ? conditionElement ?? JsJson.ToElement(condition) : null,
+            Condition = condition.IsTruthy ? JsJson.ToElement(condition) : null,
             ParentConditions = ReadParents(json),
             Namespace = ns.IsTruthy ? ReadNamespace(ns) : null,
             Force = json.TryGetValue("force", out var force) && !force.IsNull ? JsRead.Int(json, "force") : null,
@@ -68,10 +68,15 @@ internal static class ExperimentJson
         return new Namespace(ns.ArrayValue[0].StringValue, ns.ArrayValue[1].NumberValue, ns.ArrayValue[2].NumberValue);
     }
 
-    public static IReadOnlyList<VariationMeta>? ReadMeta(JsObject json)
+    public static VariationMeta[]? ReadMeta(JsObject json)
     {
         var meta = JsRead.TruthyArray(json, "meta");
-        return meta is null ? null : Array.ConvertAll(meta, ReadVariationMeta);
+        return meta is null ? null : ReadMeta(meta);
+    }
+
+    public static VariationMeta[] ReadMeta(JsValue[] meta)
+    {
+        return Array.ConvertAll(meta, ReadVariationMeta);
     }
 
     private static VariationMeta ReadVariationMeta(JsValue item)
@@ -91,7 +96,7 @@ internal static class ExperimentJson
         };
     }
 
-    public static IReadOnlyList<ExperimentFilter>? ReadFilters(JsObject json)
+    public static ExperimentFilter[]? ReadFilters(JsObject json)
     {
         var filters = JsRead.TruthyArray(json, "filters");
         return filters is null ? null : Array.ConvertAll(filters, ReadFilter);
@@ -144,7 +149,7 @@ internal static class ExperimentJson
         };
     }
 
-    private static ContextualBanditAssignment ReadBandit(JsObject obj)
+    public static ContextualBanditAssignment ReadBandit(JsObject obj)
     {
         var weights = JsRead.TruthyArray(obj, "variationWeights") ?? [];
         return new ContextualBanditAssignment

@@ -1,5 +1,9 @@
+using System.Buffers;
+using System.IO.Hashing;
+using System.Text;
 using System.Text.Json;
 using GrowthBook.FeatureManagement.Conditions;
+using GrowthBook.FeatureManagement.Decryption;
 using GrowthBook.FeatureManagement.Evaluation;
 using GrowthBook.FeatureManagement.Hashing;
 using GrowthBook.FeatureManagement.Json;
@@ -7,104 +11,423 @@ using GrowthBook.FeatureManagement.Json;
 namespace GrowthBook.FeatureManagement.Payload;
 
 /// <summary>
-/// Compiles a decrypted GrowthBook payload into the immutable model evaluation reads. A malformed feature or
-/// rule is skipped with one warning naming it; everything else keeps working.
+/// Compiles a GrowthBook payload (UTF-8 JSON) into the immutable model evaluation reads, in one pass over the text
+/// (docs/engine.md, "How a payload is compiled"). A malformed feature or rule is skipped with one warning
+/// naming it; everything else keeps working.
 /// </summary>
+/// <remarks>
+/// Given the payload it replaces, a feature whose JSON is byte-identical to that payload's is not read again: its
+/// compiled form is reused (compared by length and a seeded 128-bit hash of the bytes), so an update costs what it
+/// changes. Saved groups and contextual bandits are reused when their whole section is identical; a feature whose
+/// conditions read saved groups, or whose rules name a bandit, is reused only with them.
+/// </remarks>
 internal sealed class PayloadCompiler
 {
-    private readonly ConditionCompiler _conditions;
-    private readonly JsObject _bandits;
-    private readonly List<string> _warnings;
+    // Fingerprints are compared only within this process; a random seed keeps crafted collisions out of reach.
+    private static readonly long FingerprintSeed = Random.Shared.NextInt64();
 
-    public PayloadCompiler(SavedGroups savedGroups, JsObject bandits, List<string> warnings)
+    private readonly JsonValueReader _reader = new();
+    private readonly SavedGroups _savedGroups = new();
+    private readonly ConditionCompiler _conditions;
+    private readonly GrowthBookPayload? _previous;
+    private readonly string? _decryptionKey;
+    private readonly SharedValues _values = new();
+    private readonly List<string> _featureWarnings = [];
+
+    // Rented, so that compiling a large payload allocates no large transient arrays (each would count towards a full
+    // collection); returned, cleared, when the payload is built.
+    private Slot[] _slots = [];
+    private int _slotCount;
+    private readonly List<string> _warnings = [];
+    private readonly List<ExperimentDefinition> _experiments = [];
+    private JsObject _bandits = JsObject.Empty;
+    private bool _banditsKnown;
+    private bool _needsBandits;
+    private byte[]? _featuresPlaintext;
+
+    public PayloadCompiler(string? decryptionKey, GrowthBookPayload? previous)
     {
-        _conditions = new ConditionCompiler(savedGroups);
-        _bandits = bandits;
-        _warnings = warnings;
+        _conditions = new ConditionCompiler(_savedGroups);
+        _decryptionKey = decryptionKey;
+        _previous = previous;
     }
 
-    public ConditionCompiler Conditions => _conditions;
+    /// <summary>Compiles the payload in <paramref name="json"/>.</summary>
+    /// <exception cref="JsonException">The text is not JSON, or not a JSON object.</exception>
+    /// <exception cref="GrowthBookDecryptionException">An encrypted section cannot be decrypted with the key.</exception>
+    public GrowthBookPayload Compile(ReadOnlySpan<byte> json)
+    {
+        var start = ObjectWalker.SkipWhitespace(json, 0);
+        if (start >= json.Length || json[start] != (byte)'{')
+        {
+            _reader.ReadAt(json, start, out var valueEnd); // text that is not JSON fails here, as JSON
+            ObjectWalker.ExpectEnd(json, valueEnd);
+            throw new JsonException("A GrowthBook payload must be a JSON object.");
+        }
 
-    public FeatureDefinition? CompileFeature(string key, JsonElement element)
+        // The last occurrence of a member wins, as in JSON.parse; an encrypted section wins over its plain form.
+        var encrypted = new string?[4];
+        Section savedGroups = default, bandits = default;
+        string? dateUpdated = null;
+        var root = new ObjectWalker(json, start);
+        while (root.MoveNext(_reader, out var name, out var at))
+        {
+            int end;
+            switch (name)
+            {
+                case "features":
+                    end = ReadFeatures(json, at);
+                    break;
+                case "experiments":
+                    ReadExperiments(_reader.ReadAt(json, at, out end));
+                    break;
+                case "savedGroups":
+                    savedGroups = ReadSection(json, at, out end);
+                    break;
+                case "contextualBandits":
+                    bandits = ReadSection(json, at, out end);
+                    break;
+                case "dateUpdated":
+                    var date = _reader.ReadAt(json, at, out end);
+                    dateUpdated = date.Type == JsType.String ? date.StringValue : null;
+                    break;
+                default:
+                    var value = _reader.ReadAt(json, at, out end);
+                    var index = Array.IndexOf(EncryptedNames, name);
+                    if (index >= 0)
+                    {
+                        encrypted[index] = value.Type == JsType.String ? value.StringValue : null;
+                    }
+
+                    break;
+            }
+
+            root.ValueEnded(end);
+        }
+
+        ObjectWalker.ExpectEnd(json, root.End);
+
+        if (encrypted[2] is { } encryptedGroups)
+        {
+            savedGroups = ReadSection(Decrypt(encryptedGroups, EncryptedNames[2]), 0, out _);
+        }
+
+        if (encrypted[3] is { } encryptedBandits)
+        {
+            bandits = ReadSection(Decrypt(encryptedBandits, EncryptedNames[3]), 0, out _);
+        }
+
+        LoadSavedGroups(savedGroups);
+        _bandits = bandits.Value.Type == JsType.Object ? bandits.Value.ObjectValue : JsObject.Empty;
+        _banditsKnown = true;
+
+        if (encrypted[0] is { } encryptedFeatures)
+        {
+            _featuresPlaintext = Decrypt(encryptedFeatures, EncryptedNames[0]);
+            ReadFeatures(_featuresPlaintext, ObjectWalker.SkipWhitespace(_featuresPlaintext, 0));
+        }
+
+        if (encrypted[1] is { } encryptedExperiments)
+        {
+            ReadExperiments(ReadSection(Decrypt(encryptedExperiments, EncryptedNames[1]), 0, out _).Value);
+        }
+
+        RecompileStale(json, savedGroups.Fingerprint, bandits.Fingerprint);
+        _savedGroups.Link(_conditions);
+        return Build(dateUpdated, savedGroups.Fingerprint, bandits.Fingerprint);
+    }
+
+    private static readonly string[] EncryptedNames = ["encryptedFeatures", "encryptedExperiments", "encryptedSavedGroups", "encryptedContextualBandits"];
+
+    /// <summary>A section read whole: its value and the fingerprint of its JSON.</summary>
+    private readonly record struct Section(JsValue Value, UInt128 Fingerprint);
+
+    /// <summary>A feature's place in the payload: its key, compiled form and warnings, and where its JSON starts.</summary>
+    private struct Slot(string key)
+    {
+        public readonly string Key = key;
+        public FeatureDefinition? Feature;
+        public string[] Warnings = [];
+        public int Start;
+
+        /// <summary>It names a contextual bandit, and the bandits come later in the JSON: compiled again once they are read.</summary>
+        public bool Deferred;
+    }
+
+    private Section ReadSection(ReadOnlySpan<byte> json, int at, out int end)
+    {
+        var value = _reader.ReadAt(json, at, out end);
+        return new Section(value, Fingerprint(json[at..end]));
+    }
+
+    private byte[] Decrypt(string encrypted, string name)
+    {
+        if (string.IsNullOrEmpty(_decryptionKey))
+        {
+            throw new GrowthBookDecryptionException($"The payload's '{name}' is encrypted, but no decryption key is configured.", DecryptionFailure.MissingKey);
+        }
+
+        var plaintext = Encoding.UTF8.GetBytes(PayloadDecryptor.Decrypt(encrypted, _decryptionKey));
+        try
+        {
+            var reader = new Utf8JsonReader(plaintext, JsonValueReader.Options);
+            while (reader.Read())
+            {
+            }
+        }
+        catch (JsonException)
+        {
+            throw new GrowthBookDecryptionException($"The decrypted '{name}' is not valid JSON.", DecryptionFailure.InvalidJson);
+        }
+
+        return plaintext;
+    }
+
+    private void LoadSavedGroups(Section section)
+    {
+        if (section.Value.Type != JsType.Object)
+        {
+            return; // none: every reference finds nothing
+        }
+
+        if (_previous is { } previous && previous.SavedGroupsFingerprint == section.Fingerprint)
+        {
+            _savedGroups.LoadFrom(previous.SavedGroups);
+        }
+        else
+        {
+            _savedGroups.Load(section.Value.ObjectValue);
+        }
+    }
+
+    // Features deferred until the bandits were read, and features reused from the previous payload whose saved groups
+    // or bandits changed, are compiled (again) now.
+    private void RecompileStale(ReadOnlySpan<byte> json, UInt128 savedGroups, UInt128 bandits)
+    {
+        var features = _featuresPlaintext ?? json;
+        var groupsChanged = _previous is null || _previous.SavedGroupsFingerprint != savedGroups;
+        var banditsChanged = _previous is null || _previous.BanditsFingerprint != bandits;
+        foreach (ref var slot in _slots.AsSpan(0, _slotCount))
+        {
+            var reused = slot.Feature is { } feature && ReferenceEquals(feature, Previous(slot.Key))
+                && ((feature.ReadsSavedGroups && groupsChanged) || (feature.ReadsBandits && banditsChanged));
+            if (slot.Deferred || reused)
+            {
+                CompileInto(ref slot, features, slot.Start);
+            }
+        }
+    }
+
+    private FeatureDefinition? Previous(string key) => _previous is not null && _previous.TryGetFeature(key, out var feature) ? feature : null;
+
+    private int ReadFeatures(ReadOnlySpan<byte> json, int at)
+    {
+        ReturnSlots();
+        if (at >= json.Length || json[at] != (byte)'{')
+        {
+            var value = _reader.ReadAt(json, at, out var valueEnd);
+            if (!value.IsNull)
+            {
+                _warnings.Add("'features' is not an object; no features loaded.");
+            }
+
+            return valueEnd;
+        }
+
+        // Sized for the previous payload (or about 150 bytes a feature).
+        _slots = ArrayPool<Slot>.Shared.Rent(Math.Max(16, _previous?.Features.Length + 1 ?? json.Length / 150));
+        var walker = new ObjectWalker(json, at);
+        while (walker.MoveNext(out var nameStart, out var start))
+        {
+            var previous = PreviousAt(json, nameStart, out var key);
+            if (_slotCount == _slots.Length)
+            {
+                var count = _slotCount;
+                var larger = ArrayPool<Slot>.Shared.Rent(_slots.Length * 2);
+                _slots.AsSpan(0, count).CopyTo(larger);
+                ReturnSlots();
+                _slots = larger;
+                _slotCount = count;
+            }
+
+            // A key given twice gets a slot each; the last one wins when the payload is built (as in JSON.parse).
+            ref var slot = ref _slots[_slotCount++];
+            slot = new Slot(key);
+            var end = previous is { JsonLength: > 0 } && TryReuse(json, start, previous)
+                ? Reuse(ref slot, previous, start)
+                : CompileInto(ref slot, json, start);
+            walker.ValueEnded(end);
+        }
+
+        return walker.End;
+    }
+
+    private void ReturnSlots()
+    {
+        if (_slots.Length > 0)
+        {
+            _slots.AsSpan(0, _slotCount).Clear();
+            ArrayPool<Slot>.Shared.Return(_slots);
+        }
+
+        _slots = [];
+        _slotCount = 0;
+    }
+
+    // The previous payload's feature with the key whose JSON string starts at nameStart, and the key (that feature's
+    // own string when there is one, so the two payloads share it).
+    private FeatureDefinition? PreviousAt(ReadOnlySpan<byte> json, int nameStart, out string key)
+    {
+#if NET9_0_OR_GREATER
+        if (_previous is { } previous)
+        {
+            var reader = new Utf8JsonReader(json[nameStart..], isFinalBlock: true, new JsonReaderState(JsonValueReader.Options));
+            reader.Read();
+            Span<char> chars = stackalloc char[128];
+            if (!reader.ValueIsEscaped && reader.ValueSpan.Length <= chars.Length)
+            {
+                var length = Encoding.UTF8.GetChars(reader.ValueSpan, chars);
+                _previousKeys ??= previous.Index.GetAlternateLookup<ReadOnlySpan<char>>();
+                if (_previousKeys.Value.TryGetValue(chars[..length], out var position))
+                {
+                    var feature = previous.Features[position];
+                    key = feature.Key;
+                    return feature;
+                }
+            }
+        }
+
+        key = JsonValueReader.ReadStringAt(json, nameStart);
+        return null;
+#else
+        key = JsonValueReader.ReadStringAt(json, nameStart);
+        return Previous(key);
+#endif
+    }
+
+#if NET9_0_OR_GREATER
+    private System.Collections.Frozen.FrozenDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>>? _previousKeys;
+#endif
+
+    private static bool TryReuse(ReadOnlySpan<byte> json, int start, FeatureDefinition old)
+        => json.Length - start >= old.JsonLength && Fingerprint(json.Slice(start, old.JsonLength)) == old.Fingerprint;
+
+    private static int Reuse(ref Slot slot, FeatureDefinition previous, int start)
+    {
+        slot.Feature = previous;
+        slot.Warnings = previous.Warnings;
+        slot.Start = start;
+        slot.Deferred = false;
+        return start + previous.JsonLength;
+    }
+
+    private int CompileInto(ref Slot slot, ReadOnlySpan<byte> json, int start)
+    {
+        var value = _reader.ReadAt(json, start, out var end);
+        var problems = _conditions.Problems.Count;
+        var reads = _conditions.SavedGroupReads;
+        _featureWarnings.Clear();
+        _needsBandits = false;
+        var feature = CompileFeature(slot.Key, value);
+        for (var i = problems; i < _conditions.Problems.Count; i++)
+        {
+            _featureWarnings.Add(_conditions.Problems[i]);
+        }
+
+        slot.Start = start;
+        slot.Deferred = _needsBandits && !_banditsKnown;
+        slot.Warnings = _featureWarnings.Count == 0 ? [] : [.. _featureWarnings];
+        slot.Feature = feature;
+        feature?.Compiled(Fingerprint(json[start..end]), end - start, _conditions.SavedGroupReads != reads, _needsBandits, slot.Warnings);
+
+        return end;
+    }
+
+    private static UInt128 Fingerprint(ReadOnlySpan<byte> json) => XxHash128.HashToUInt128(json, FingerprintSeed);
+
+    private FeatureDefinition? CompileFeature(string key, in JsValue element)
     {
         try
         {
-            if (element.ValueKind != JsonValueKind.Object)
+            if (element.Type != JsType.Object)
             {
                 throw new PayloadFormatException("a feature must be an object");
             }
 
-            var defaultValue = element.TryGetProperty("defaultValue", out var defaultElement)
-                ? FeatureValue.FromElement(defaultElement)
-                : FeatureValue.Null;
-            var rules = new List<FeatureRule>();
-            if (element.TryGetProperty("rules", out var rulesElement) && rulesElement.ValueKind != JsonValueKind.Null)
+            var feature = element.ObjectValue;
+            var defaultValue = Value(feature["defaultValue"]);
+            var rulesValue = feature["rules"];
+            FeatureRule[] rules = [];
+            if (!rulesValue.IsNull)
             {
-                if (rulesElement.ValueKind != JsonValueKind.Array)
+                if (rulesValue.Type != JsType.Array)
                 {
                     throw new PayloadFormatException("'rules' must be an array");
                 }
 
+                var compiled = new List<FeatureRule>(rulesValue.ArrayValue.Length);
                 var index = 0;
-                foreach (var ruleElement in rulesElement.EnumerateArray())
+                foreach (var rule in rulesValue.ArrayValue)
                 {
-                    var rule = CompileRule(key, index++, ruleElement);
-                    if (rule is not null)
+                    if (CompileRule(key, index++, rule) is { } r)
                     {
-                        rules.Add(rule);
+                        compiled.Add(r);
                     }
                 }
+
+                rules = [.. compiled];
             }
 
-            return new FeatureDefinition
-            {
-                Key = key,
-                DefaultValue = defaultValue,
-                DefaultResult = new FeatureResult(key, defaultValue, FeatureSource.DefaultValue, null, null, null),
-                Rules = [.. rules],
-            };
+            return new FeatureDefinition(key, defaultValue, rules);
         }
         catch (PayloadFormatException e)
         {
-            _warnings.Add($"Feature '{key}' skipped: {e.Message}.");
+            _featureWarnings.Add($"Feature '{key}' skipped: {e.Message}.");
             return null;
         }
     }
 
-    private FeatureRule? CompileRule(string featureKey, int index, JsonElement element)
+    private FeatureValue Value(in JsValue value) => _values.Value(value);
+
+    private FeatureRule? CompileRule(string featureKey, int index, in JsValue element)
     {
         try
         {
-            if (element.ValueKind != JsonValueKind.Object)
+            if (element.Type != JsType.Object)
             {
                 throw new PayloadFormatException("a rule must be an object");
             }
 
-            var rule = JsJson.FromElement(element).ObjectValue;
+            var rule = element.ObjectValue;
             var id = JsRead.TruthyString(rule, "id");
             var parents = ExperimentDefinition.CompileParents(rule["parentConditions"], _conditions);
-            var filters = ExperimentJson.ReadFilters(rule)?.ToArray();
+            var filters = ExperimentJson.ReadFilters(rule);
 
-            if (rule.TryGetValue("force", out _))
+            if (rule.TryGetValue("force", out var force))
             {
-                var force = FeatureValue.FromElement(element.GetProperty("force"));
                 var condition = rule["condition"];
                 var range = rule["range"];
-                return new FeatureRule
+                var seed = JsRead.TruthyString(rule, "seed") ?? featureKey;
+                var hashAttribute = JsRead.TruthyString(rule, "hashAttribute");
+                var fallbackAttribute = JsRead.TruthyString(rule, "fallbackAttribute");
+                var rangeValue = range.IsTruthy ? JsRead.Range(range, "range") : (BucketRange?)null;
+                var coverage = JsRead.Number(rule, "coverage");
+                var hashVersion = JsRead.TruthyInt(rule, "hashVersion") ?? 1;
+                return new FeatureRule(parents, filters, ReadTracks(rule))
                 {
                     Id = id,
-                    ParentConditions = parents,
-                    Filters = filters,
-                    ForceResult = new FeatureResult(featureKey, force, FeatureSource.Force, id, null, null),
+                    Force = Value(force),
                     Condition = condition.IsTruthy ? _conditions.Compile(condition) : null,
-                    Seed = JsRead.TruthyString(rule, "seed") ?? featureKey,
-                    HashAttribute = JsRead.TruthyString(rule, "hashAttribute"),
-                    FallbackAttribute = JsRead.TruthyString(rule, "fallbackAttribute"),
-                    DisableStickyBucketing = rule["disableStickyBucketing"].IsTruthy,
-                    Range = range.IsTruthy ? JsRead.Range(range, "range") : null,
-                    Coverage = JsRead.Number(rule, "coverage"),
-                    HashVersion = JsRead.TruthyInt(rule, "hashVersion") ?? 1,
-                    Tracks = ReadTracks(rule),
+                    Rollout = rangeValue is null && coverage is null ? null : new Rollout
+                    {
+                        Seed = seed,
+                        HashAttribute = hashAttribute,
+                        FallbackAttribute = fallbackAttribute,
+                        DisableStickyBucketing = rule["disableStickyBucketing"].IsTruthy,
+                        Range = rangeValue,
+                        Coverage = coverage,
+                        HashVersion = hashVersion,
+                    },
                 };
             }
 
@@ -114,7 +437,7 @@ internal sealed class PayloadCompiler
             if (variations.IsNull)
             {
                 // Neither force nor variations: the rule does nothing itself, but its prerequisites still gate the feature.
-                return parents is null ? null : new FeatureRule { Id = id, ParentConditions = parents, Filters = filters };
+                return parents is null ? null : new FeatureRule(parents, filters) { Id = id };
             }
 
             if (variations.Type != JsType.Array)
@@ -122,35 +445,116 @@ internal sealed class PayloadCompiler
                 throw JsRead.Wrong(variationsKey, "an array");
             }
 
-            var variationElements = element.GetProperty(variationsKey).EnumerateArray().ToArray();
-            JsonElement? conditionElement = element.TryGetProperty("condition", out var c) ? c : null;
             var source = BuildRuleExperiment(featureKey, rule, variations);
-            var experiment = ExperimentDefinition.Compile(source, _conditions, ExperimentJson.ToExperiment(source, variationElements, conditionElement));
+            var experiment = ExperimentDefinition.Compile(source, _conditions, _values, fromRule: true);
 
             BanditLeaf[]? leaves = null;
-            var banditRef = JsRead.TruthyString(rule, "contextualBanditRef");
-            if (banditRef is not null && _bandits.TryGetValue(banditRef, out var bandit) && bandit.IsTruthy)
+            if (JsRead.TruthyString(rule, "contextualBanditRef") is { } banditRef)
             {
-                (leaves, experiment) = CompileBandit(source, bandit, experiment, variationElements, conditionElement);
+                _needsBandits = true;
+                if (_banditsKnown && _bandits.TryGetValue(banditRef, out var bandit) && bandit.IsTruthy)
+                {
+                    (leaves, experiment) = CompileBandit(source, bandit, experiment);
+                }
             }
 
-            return new FeatureRule
+            return new FeatureRule(parents, filters, banditLeaves: leaves)
             {
                 Id = id,
-                ParentConditions = parents,
-                Filters = filters,
                 Experiment = experiment,
-                BanditLeaves = leaves,
             };
         }
         catch (PayloadFormatException e)
         {
-            _warnings.Add($"Feature '{featureKey}' rule {index} skipped: {e.Message}.");
+            _featureWarnings.Add($"Feature '{featureKey}' rule {index} skipped: {e.Message}.");
             return null;
         }
     }
 
-    // evalFeature copies exactly these keys from the rule into the experiment (ENGINE-NOTES §2.5).
+    private void ReadExperiments(in JsValue list)
+    {
+        _experiments.Clear();
+        if (list.Type != JsType.Array)
+        {
+            return;
+        }
+
+        var index = 0;
+        foreach (var item in list.ArrayValue)
+        {
+            try
+            {
+                if (item.Type != JsType.Object)
+                {
+                    throw new PayloadFormatException("an experiment must be an object");
+                }
+
+                _experiments.Add(ExperimentDefinition.Compile(item.ObjectValue, _conditions, _values));
+            }
+            catch (PayloadFormatException e)
+            {
+                _warnings.Add($"Experiment {index} skipped: {e.Message}.");
+            }
+
+            index++;
+        }
+    }
+
+    private GrowthBookPayload Build(string? dateUpdated, UInt128 savedGroups, UInt128 bandits)
+    {
+        var warnings = new List<string>(_warnings);
+        var slots = _slots.AsSpan(0, _slotCount);
+        var count = 0;
+        foreach (ref var slot in slots)
+        {
+            warnings.AddRange(slot.Warnings);
+            count += slot.Feature is null ? 0 : 1;
+        }
+
+        var features = new FeatureDefinition[count];
+        var next = 0;
+        foreach (ref var slot in slots)
+        {
+            if (slot.Feature is { } feature)
+            {
+                features[next++] = feature;
+            }
+        }
+
+        var index = GrowthBookPayload.SameKeys(features, _previous) ? _previous!.Index : IndexOf(ref features);
+        ReturnSlots();
+        warnings.AddRange(_conditions.Problems); // saved groups' own conditions, among others already listed
+        return new GrowthBookPayload(
+            index, features, [.. _experiments], _savedGroups, dateUpdated, [.. warnings.Distinct()], savedGroups, bandits);
+    }
+
+    // The index of the features by key; a key given twice keeps its first position and its last definition.
+    private static System.Collections.Frozen.FrozenDictionary<string, int> IndexOf(ref FeatureDefinition[] features)
+    {
+        var positions = new Dictionary<string, int>(features.Length, StringComparer.Ordinal);
+        var unique = new List<FeatureDefinition>(features.Length);
+        foreach (var feature in features)
+        {
+            if (positions.TryGetValue(feature.Key, out var at))
+            {
+                unique[at] = feature;
+            }
+            else
+            {
+                positions[feature.Key] = unique.Count;
+                unique.Add(feature);
+            }
+        }
+
+        if (unique.Count != features.Length)
+        {
+            features = [.. unique];
+        }
+
+        return System.Collections.Frozen.FrozenDictionary.ToFrozenDictionary(positions, StringComparer.Ordinal);
+    }
+
+    // evalFeature copies exactly these keys from the rule into the experiment (ExperimentDefinition.RuleMembers, in that order).
     private static JsObject BuildRuleExperiment(string featureKey, JsObject rule, JsValue variations)
     {
         var entries = new List<KeyValuePair<string, JsValue>>
@@ -195,9 +599,8 @@ internal sealed class PayloadCompiler
         return new JsObject([.. entries]);
     }
 
-    // buildContextualBanditExperiment (ENGINE-NOTES §2.9): one compiled experiment per leaf, plus the fallback.
-    private (BanditLeaf[] Leaves, ExperimentDefinition Fallback) CompileBandit(
-        JsObject source, JsValue bandit, ExperimentDefinition plain, JsonElement[] variationElements, JsonElement? conditionElement)
+    // buildContextualBanditExperiment (docs/engine.md, "Contextual bandits"): one compiled experiment per leaf, plus the fallback.
+    private (BanditLeaf[] Leaves, ExperimentDefinition Fallback) CompileBandit(JsObject source, JsValue bandit, ExperimentDefinition plain)
     {
         if (bandit.Type != JsType.Object)
         {
@@ -224,7 +627,7 @@ internal sealed class PayloadCompiler
                 var withLeaf = WithBandit(source, weights, leafId, hasVersion ? banditVersion : null, replaceWeights: true);
                 leaves.Add(new BanditLeaf(
                     condition.IsTruthy ? _conditions.Compile(condition) : Condition.True,
-                    ExperimentDefinition.Compile(withLeaf, _conditions, ExperimentJson.ToExperiment(withLeaf, variationElements, conditionElement))));
+                    ExperimentDefinition.Compile(withLeaf, _conditions, _values)));
             }
         }
 
@@ -232,8 +635,7 @@ internal sealed class PayloadCompiler
             ? source["weights"]
             : JsValue.Array(Array.ConvertAll(Bucketing.GetEqualWeights(plain.Variations.Length), JsValue.Number));
         var fallbackSource = WithBandit(source, fallbackWeights, JsValue.Number(-1), hasVersion ? banditVersion : null, replaceWeights: false);
-        var fallback = ExperimentDefinition.Compile(fallbackSource, _conditions, ExperimentJson.ToExperiment(fallbackSource, variationElements, conditionElement));
-        return ([.. leaves], fallback);
+        return ([.. leaves], ExperimentDefinition.Compile(fallbackSource, _conditions, _values));
     }
 
     private static JsObject WithBandit(JsObject source, JsValue weights, JsValue leafId, JsValue? banditVersion, bool replaceWeights)

@@ -107,19 +107,6 @@ public class PayloadDecryptorTests
     }
 
     [Test]
-    public void TryDecrypt_Succeeds_WithReasonNone()
-    {
-        var ok = PayloadDecryptor.TryDecrypt(ValidPayload, KeyText, out var plaintext, out var failure);
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(ok, Is.True);
-            Assert.That(plaintext, Is.EqualTo("""{"feature":{"defaultValue":true}}"""));
-            Assert.That(failure, Is.EqualTo(DecryptionFailure.None));
-        });
-    }
-
-    [Test]
     public void Decrypt_ReportsTheKeyFirst_WhenBothKeyAndPayloadAreBad()
     {
         var ex = Assert.Throws<GrowthBookDecryptionException>(() => PayloadDecryptor.Decrypt("no delimiter", "%%%"));
@@ -136,19 +123,6 @@ public class PayloadDecryptorTests
         {
             Assert.That(ex!.Reason, Is.EqualTo(reason));
             Assert.That(ex.Message, Is.Not.Empty);
-        });
-    }
-
-    [TestCaseSource(nameof(Failures))]
-    public void TryDecrypt_ReturnsFalse_WithTheReason(string encrypted, string key, DecryptionFailure reason)
-    {
-        var ok = PayloadDecryptor.TryDecrypt(encrypted, key, out var plaintext, out var failure);
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(ok, Is.False);
-            Assert.That(plaintext, Is.Null);
-            Assert.That(failure, Is.EqualTo(reason));
         });
     }
 
@@ -193,8 +167,6 @@ public class PayloadDecryptorTests
         {
             Assert.Throws<ArgumentNullException>(() => PayloadDecryptor.Decrypt(null!, KeyText));
             Assert.Throws<ArgumentNullException>(() => PayloadDecryptor.Decrypt(ValidPayload, null!));
-            Assert.Throws<ArgumentNullException>(() => PayloadDecryptor.TryDecrypt(null!, KeyText, out _, out _));
-            Assert.Throws<ArgumentNullException>(() => PayloadDecryptor.TryDecrypt(ValidPayload, null!, out _, out _));
         });
     }
 

@@ -72,6 +72,17 @@ public sealed class DepthAndSurrogateRegressionTests
     }
 
     [Test]
-    public void LoneSurrogatePropertyNameInsideAFeature_IsAJsonExceptionNotAnInvalidOperationException()
-        => Assert.Throws<JsonException>(() => GrowthBookPayload.Parse("""{"features":{"f":{"\ud800":1,"defaultValue":1}}}"""));
+    public void LoneSurrogatePropertyNamesInsideAFeature_AreReadAsJsonParseReadsThem()
+    {
+        // JSON.parse keeps "\ud800" as a key: an unknown member of the feature is ignored, and a condition on an
+        // attribute of that name tests that attribute.
+        var payload = GrowthBookPayload.Parse("""{"features":{"f":{"\ud800":1,"defaultValue":1,"rules":[{"condition":{"\ud800":"x"},"force":2}]}}}""");
+        var matching = new UserContext { Attributes = GrowthBookAttributes.Parse("""{"\ud800":"x"}""") };
+        Assert.Multiple(() =>
+        {
+            Assert.That(payload.Warnings, Is.Empty);
+            Assert.That(new GrowthBookScope(payload).GetFeatureValue("f", 0), Is.EqualTo(1));
+            Assert.That(new GrowthBookScope(payload, matching).GetFeatureValue("f", 0), Is.EqualTo(2));
+        });
+    }
 }

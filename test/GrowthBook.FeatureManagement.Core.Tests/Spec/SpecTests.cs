@@ -13,7 +13,7 @@ namespace GrowthBook.FeatureManagement.Tests.Spec;
 
 /// <summary>
 /// GrowthBook's official SDK spec suite, every case its own test, compared as the reference harness
-/// (<c>packages/sdk-js/test/json.test.ts</c>) compares them (ENGINE-NOTES §1.2).
+/// (<c>packages/sdk-js/test/json.test.ts</c>) compares them (docs/engine.md, "What is evaluated").
 /// </summary>
 [TestFixture]
 [Category("Spec")]
@@ -24,8 +24,8 @@ public sealed class SpecTests
     {
         var savedGroups = c.Length > 4 ? new SavedGroups(JsJson.ObjectFromElement(c[4])) : SavedGroups.Empty;
         var compiler = new ConditionCompiler(savedGroups);
-        savedGroups.CompileConditions(compiler);
         var condition = compiler.Compile(JsJson.FromElement(c[1]));
+        savedGroups.Link(compiler); // as a payload does once it has read its saved groups
         Assert.That(condition.Evaluate(JsJson.FromElement(c[2]), null), Is.EqualTo(c[3].GetBoolean()));
     }
 

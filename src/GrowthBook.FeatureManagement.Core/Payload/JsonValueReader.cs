@@ -1,0 +1,206 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using GrowthBook.FeatureManagement.Json;
+
+namespace GrowthBook.FeatureManagement.Payload;
+
+/// <summary>
+/// Reads UTF-8 JSON straight into <see cref="JsValue"/>s, as <c>JSON.parse</c> reads it (duplicate keys: the last value
+/// at the first position; escaped lone surrogates kept; numbers beyond double as ±Infinity), with no intermediate
+/// document. Property names and short strings are interned for the reader's lifetime, one payload compilation, so a
+/// payload holds one copy of each attribute name, operator and repeated value.
+/// </summary>
+internal sealed class JsonValueReader
+{
+    /// <summary>Reader options for remote JSON: deep documents are read (and cut, <see cref="JsJson.MaxValueDepth"/>), comments refused.</summary>
+    public static readonly JsonReaderOptions Options = new()
+    {
+        MaxDepth = 100_000,
+        AllowTrailingCommas = false,
+        CommentHandling = JsonCommentHandling.Disallow,
+    };
+
+    // Strings up to this many UTF-8 bytes are interned: attribute names, operators, country codes, variation keys.
+    private const int MaxInternedBytes = 32;
+
+    // Past this many distinct strings the table stops growing: what repeats in a payload is seen early, and the rest
+    // (rule ids, experiment keys) is unique; a table that grew with them would cost more than it saves.
+    private const int MaxInternedStrings = 4096;
+
+    private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
+#if NET9_0_OR_GREATER
+    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+#endif
+
+    // Scratch lists per depth, reused for every object and array read at that depth.
+    private readonly List<List<KeyValuePair<string, JsValue>>> _entries = [];
+    private readonly List<List<JsValue>> _items = [];
+
+    public JsonValueReader()
+    {
+#if NET9_0_OR_GREATER
+        _lookup = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
+#endif
+    }
+
+    /// <summary>Reads the value whose first token the reader is on, leaving the reader on its last token.</summary>
+    public JsValue Read(ref Utf8JsonReader reader) => Read(ref reader, 0);
+
+    /// <summary>Reads one whole value starting at <paramref name="start"/>; <paramref name="end"/> is where it ends.</summary>
+    /// <exception cref="JsonException">The bytes there are not one JSON value.</exception>
+    public JsValue ReadAt(ReadOnlySpan<byte> json, int start, out int end)
+    {
+        var reader = new Utf8JsonReader(json[start..], isFinalBlock: true, new JsonReaderState(Options));
+        reader.Read();
+        var value = Read(ref reader);
+        end = start + (int)reader.BytesConsumed;
+        return value;
+    }
+
+    /// <summary>Reads the string token the reader is on, interned when short.</summary>
+    public string ReadString(ref Utf8JsonReader reader) => ReadString(ref reader, intern: true);
+
+    /// <summary>Reads the string token that starts at <paramref name="at"/> (a property name or a value), not interned.</summary>
+    public static string ReadStringAt(ReadOnlySpan<byte> json, int at)
+    {
+        var reader = new Utf8JsonReader(json[at..], isFinalBlock: true, new JsonReaderState(Options));
+        reader.Read();
+        return ReadUninterned(ref reader);
+    }
+
+    private string ReadString(ref Utf8JsonReader reader, bool intern)
+    {
+        var span = reader.ValueSpan;
+        if (!intern || span.Length > MaxInternedBytes)
+        {
+            return ReadUninterned(ref reader);
+        }
+
+        Span<char> chars = stackalloc char[MaxInternedBytes];
+        int length;
+        if (reader.ValueIsEscaped)
+        {
+            try
+            {
+                length = reader.CopyString(chars);
+            }
+            catch (InvalidOperationException)
+            {
+                return ReadUninterned(ref reader); // an escaped lone surrogate
+            }
+        }
+        else
+        {
+            length = Encoding.UTF8.GetChars(span, chars);
+        }
+
+        return Intern(chars[..length]);
+    }
+
+    private string Intern(ReadOnlySpan<char> chars)
+    {
+#if NET9_0_OR_GREATER
+        if (_lookup.TryGetValue(chars, out var known))
+        {
+            return known;
+        }
+
+        var text = chars.ToString();
+#else
+        var text = chars.ToString();
+        if (_strings.TryGetValue(text, out var known))
+        {
+            return known;
+        }
+#endif
+        if (_strings.Count < MaxInternedStrings)
+        {
+            _strings[text] = text;
+        }
+
+        return text;
+    }
+
+    private static string ReadUninterned(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            // System.Text.Json refuses escaped lone surrogates ("\ud800"); JSON.parse keeps them.
+            return JsJson.UnescapeLenient("\"" + Encoding.UTF8.GetString(reader.ValueSpan) + "\"");
+        }
+    }
+
+    private JsValue Read(ref Utf8JsonReader reader, int depth)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.True:
+                return JsValue.True;
+            case JsonTokenType.False:
+                return JsValue.False;
+            case JsonTokenType.Number:
+                // Beyond double's range JSON.parse gives ±Infinity (or ±0 for tiny numbers), and so does double.Parse.
+                return JsValue.Number(reader.TryGetDouble(out var number)
+                    ? number
+                    : double.Parse(Encoding.UTF8.GetString(reader.ValueSpan), NumberStyles.Float, CultureInfo.InvariantCulture));
+            case JsonTokenType.String:
+                return JsValue.String(ReadString(ref reader));
+            case JsonTokenType.StartArray:
+                return depth >= JsJson.MaxValueDepth ? Cut(ref reader) : ReadArray(ref reader, depth);
+            case JsonTokenType.StartObject:
+                return depth >= JsJson.MaxValueDepth ? Cut(ref reader) : ReadObject(ref reader, depth);
+            default:
+                return JsValue.Null;
+        }
+    }
+
+    // Too deep: the value is read past (Skip does not recurse) and replaced by null, as JsJson.FromElement does.
+    private static JsValue Cut(ref Utf8JsonReader reader)
+    {
+        reader.Skip();
+        return JsValue.Null;
+    }
+
+    private JsValue ReadArray(ref Utf8JsonReader reader, int depth)
+    {
+        while (_items.Count <= depth)
+        {
+            _items.Add([]);
+        }
+
+        var items = _items[depth];
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            items.Add(Read(ref reader, depth + 1));
+        }
+
+        var array = items.Count == 0 ? [] : items.ToArray();
+        items.Clear();
+        return JsValue.Array(array);
+    }
+
+    private JsValue ReadObject(ref Utf8JsonReader reader, int depth)
+    {
+        while (_entries.Count <= depth)
+        {
+            _entries.Add([]);
+        }
+
+        var entries = _entries[depth];
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = ReadString(ref reader);
+            reader.Read();
+            entries.Add(new(name, Read(ref reader, depth + 1)));
+        }
+
+        var obj = JsObject.FromEntries(entries);
+        entries.Clear();
+        return JsValue.Object(obj);
+    }
+}

@@ -1,0 +1,120 @@
+using System.Text.Json;
+
+namespace GrowthBook.FeatureManagement.Payload;
+
+/// <summary>
+/// Walks the members of one JSON object in UTF-8, checking its punctuation itself and handing each member's value
+/// to the caller by position. The caller reads a value (with a <see cref="Utf8JsonReader"/> over the value alone,
+/// which checks it) or, when it already knows those exact bytes, steps over them; either way it reports where the
+/// value ended. So a payload's unchanged features are never tokenized again (<see cref="GrowthBookPayload"/>).
+/// </summary>
+internal ref struct ObjectWalker
+{
+    private readonly ReadOnlySpan<byte> _json;
+    private int _position;
+    private bool _started;
+
+    /// <param name="json">The text.</param>
+    /// <param name="start">Where the object's <c>{</c> is.</param>
+    public ObjectWalker(ReadOnlySpan<byte> json, int start)
+    {
+        _json = json;
+        _position = start + 1;
+    }
+
+    /// <summary>Where the object's closing <c>}</c> ends, once <c>MoveNext</c> has returned false.</summary>
+    public readonly int End => _position;
+
+    /// <summary>Moves to the next member: its name, and where its value starts. False after the last one.</summary>
+    /// <exception cref="JsonException">The text there is not a member of a JSON object.</exception>
+    public bool MoveNext(JsonValueReader names, out string name, out int valueStart)
+    {
+        if (!MoveNext(out var nameStart, out valueStart))
+        {
+            name = "";
+            return false;
+        }
+
+        var reader = new Utf8JsonReader(_json[nameStart..], isFinalBlock: true, new JsonReaderState(JsonValueReader.Options));
+        reader.Read();
+        name = names.ReadString(ref reader);
+        return true;
+    }
+
+    /// <summary>Moves to the next member: where its name (a JSON string) and its value start. False after the last one.</summary>
+    /// <exception cref="JsonException">The text there is not a member of a JSON object.</exception>
+    public bool MoveNext(out int nameStart, out int valueStart)
+    {
+        _position = SkipWhitespace(_json, _position);
+        if (_position < _json.Length && _json[_position] == (byte)'}')
+        {
+            _position++;
+            nameStart = -1;
+            valueStart = -1;
+            return false;
+        }
+
+        if (_started)
+        {
+            Expect((byte)',');
+            _position = SkipWhitespace(_json, _position);
+        }
+
+        _started = true;
+        if (_position >= _json.Length || _json[_position] != (byte)'"')
+        {
+            throw Malformed(_position);
+        }
+
+        nameStart = _position;
+        var reader = new Utf8JsonReader(_json[_position..], isFinalBlock: true, new JsonReaderState(JsonValueReader.Options));
+        reader.Read();
+        _position += (int)reader.BytesConsumed;
+        _position = SkipWhitespace(_json, _position);
+        Expect((byte)':');
+        valueStart = SkipWhitespace(_json, _position);
+        if (valueStart >= _json.Length)
+        {
+            throw Malformed(valueStart);
+        }
+
+        return true;
+    }
+
+    /// <summary>The current member's value ended at <paramref name="end"/> (exclusive).</summary>
+    public void ValueEnded(int end) => _position = end;
+
+    /// <summary>Checks that nothing but whitespace follows <paramref name="position"/>.</summary>
+    /// <exception cref="JsonException">Something does.</exception>
+    public static void ExpectEnd(ReadOnlySpan<byte> json, int position)
+    {
+        position = SkipWhitespace(json, position);
+        if (position != json.Length)
+        {
+            throw Malformed(position);
+        }
+    }
+
+    /// <summary>The position of the first byte at or after <paramref name="position"/> that is not JSON whitespace.</summary>
+    public static int SkipWhitespace(ReadOnlySpan<byte> json, int position)
+    {
+        while (position < json.Length && json[position] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
+        {
+            position++;
+        }
+
+        return position;
+    }
+
+    private void Expect(byte c)
+    {
+        if (_position >= _json.Length || _json[_position] != c)
+        {
+            throw Malformed(_position);
+        }
+
+        _position++;
+    }
+
+    private static JsonException Malformed(int position) => new($"The payload is not valid JSON (at byte {position}).");
+}
