@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace GrowthBook.FeatureManagement.Json;
+namespace GrowthBook.FeatureManagement.JavaScript;
 
 /// <summary>
 /// JavaScript number ↔ string conversions, culture-independent and bit-exact with ECMAScript:
