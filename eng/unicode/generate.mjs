@@ -172,14 +172,18 @@ const isHangulSyllable = cp => cp >= 0xac00 && cp <= 0xd7a3;
   const table = require("tr46/lib/mappingTable.json");
   const { STATUS_MAPPING } = require("tr46/lib/statusMapping.js");
   // The URL Standard turns UseSTD3ASCIIRules off: the STD3 statuses count as valid and mapped.
-  const statusName = { [STATUS_MAPPING.mapped]: "M", [STATUS_MAPPING.valid]: "V", [STATUS_MAPPING.disallowed_STD3_valid]: "V", [STATUS_MAPPING.disallowed_STD3_mapped]: "M", [STATUS_MAPPING.disallowed]: "D", [STATUS_MAPPING.deviation]: "E", [STATUS_MAPPING.ignored]: "I" };
+  const statusName = {
+    [STATUS_MAPPING.mapped]: "mapped", [STATUS_MAPPING.valid]: "valid", [STATUS_MAPPING.disallowed_STD3_valid]: "valid",
+    [STATUS_MAPPING.disallowed_STD3_mapped]: "mapped", [STATUS_MAPPING.disallowed]: "disallowed", [STATUS_MAPPING.deviation]: "deviation",
+    [STATUS_MAPPING.ignored]: "ignored",
+  };
   const lines = [];
   const statusOf = new Map();
   for (const [range, status, mapping] of table) {
     const [first, last] = Array.isArray(range) ? range : [range, range];
     const name = statusName[status];
     if (name === undefined) throw new Error(`unknown status ${status}`);
-    lines.push(`${hex(first)} ${hex(last)} ${name}${mapping === undefined || name === "E" ? "" : " " + codePoints(mapping).map(hex).join(" ")}`);
+    lines.push(`${hex(first)} ${hex(last)} ${name}${mapping === undefined || name === "deviation" ? "" : " " + codePoints(mapping).map(hex).join(" ")}`);
     for (let cp = first; cp <= last; cp++) statusOf.set(cp, name);
   }
 
@@ -203,7 +207,7 @@ const isHangulSyllable = cp => cp >= 0xac00 && cp <= 0xd7a3;
   const combining = new Set();
   for (let cp = 0x21; cp <= 0x10ffff; cp++) {
     const status = statusOf.get(cp);
-    if (status !== "V" && status !== "E") continue;
+    if (status !== "valid" && status !== "deviation") continue;
     if (cp === 0x2e || cp === 0x200c || cp === 0x200d) continue;
     const c = String.fromCodePoint(cp);
     if (/[\x00-\x20#%/:<>?@[\\\]^|\x7f]/.test(c)) continue;
@@ -215,11 +219,29 @@ const isHangulSyllable = cp => cp >= 0xac00 && cp <= 0xd7a3;
     if (cp >= 0x80 && !accepts(c) && accepts("a" + c)) combining.add(cp);
   }
   if (unknown.length) throw new Error(`bidi probes gave unknown signatures: ${unknown.slice(0, 20).join(" ")} (${unknown.length})`);
+  // The joiners are BN; the probes cannot isolate them (ContextJ rejects them in most places), so they are set here.
+  bidi.set(0x200c, "N");
+  bidi.set(0x200d, "N");
+
+  // ContextJ (RFC 5892 appendix A) as tr46 states it: ZWJ and ZWNJ after a virama; ZWNJ between a joining-left and a
+  // joining-right letter, transparent ones skipped.
+  const regexes = require("tr46/lib/regexes.js");
+  const classes = regexes.validZWNJ.source.match(/^(\[.*?[^\\]\])(\[.*?[^\\]\])\*\\u200C(\[.*?[^\\]\])\*(\[.*?[^\\]\])$/s);
+  if (!classes || classes[2] !== classes[3]) throw new Error("tr46's validZWNJ has an unexpected shape");
+  const member = source => {
+    const re = new RegExp(`^${source}$`, "u");
+    return cp => !isSurrogate(cp) && re.test(String.fromCodePoint(cp));
+  };
+  const virama = cp => !isSurrogate(cp) && regexes.combiningClassVirama.test(String.fromCodePoint(cp));
 
   write("idna.txt",
     header("UTS #46 processing as node's URL parser applies it.",
-      "Sections: [mapping] first last status (V valid, M mapped, D disallowed, E deviation, I ignored) and, for M, the mapping's code points; [bidi] ranges (first last class) of the bidi classes of valid code points other than L (R covers AL; N covers ES CS ET ON BN; X is none of the classes the rules name); [combining] ranges (first last) a label cannot start with.") +
+      "Sections: [mapping] first last status (valid, mapped, disallowed, deviation or ignored) and, when mapped, the mapping's code points; [bidi] ranges (first last class) of the bidi classes of valid code points other than L (R covers AL; N covers ES CS ET ON BN; X is none of the classes the rules name); [combining] ranges (first last) a label cannot start with; [virama], [joining-left] (L or D), [joining-transparent] (T) and [joining-right] (R or D) ranges for the ContextJ rules.") +
     "[mapping]\n" + lines.join("\n") +
     "\n[bidi]\n" + runs(cp => bidi.get(cp) ?? null).join("\n") +
-    "\n[combining]\n" + ranges(cp => combining.has(cp)).join("\n") + "\n");
+    "\n[combining]\n" + ranges(cp => combining.has(cp)).join("\n") +
+    "\n[virama]\n" + ranges(virama).join("\n") +
+    "\n[joining-left]\n" + ranges(member(classes[1])).join("\n") +
+    "\n[joining-transparent]\n" + ranges(member(classes[2])).join("\n") +
+    "\n[joining-right]\n" + ranges(member(classes[4])).join("\n") + "\n");
 }

@@ -1,5 +1,4 @@
 using GrowthBook.FeatureManagement.Json;
-using GrowthBook.FeatureManagement.Urls;
 
 namespace GrowthBook.FeatureManagement.Evaluation;
 

@@ -6,7 +6,6 @@ using GrowthBook.FeatureManagement.Evaluation;
 using GrowthBook.FeatureManagement.Hashing;
 using GrowthBook.FeatureManagement.Json;
 using GrowthBook.FeatureManagement.Tests.StickyBucketing;
-using GrowthBook.FeatureManagement.Urls;
 using NUnit.Framework;
 
 namespace GrowthBook.FeatureManagement.Tests.Spec;

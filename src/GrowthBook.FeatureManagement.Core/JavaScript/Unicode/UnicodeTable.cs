@@ -55,7 +55,7 @@ internal static class UnicodeTable
     /// <summary>The marker <see cref="Read"/> stores (bitwise complemented) for a non-hexadecimal field.</summary>
     public static int Marker(string field) => field switch
     {
-        "V" => 0, "M" => 1, "D" => 2, "E" => 3, "I" => 4,
+        "valid" => 0, "mapped" => 1, "disallowed" => 2, "deviation" => 3, "ignored" => 4,
         "L" => 10, "R" => 11, "AN" => 12, "EN" => 13, "N" => 14, "NSM" => 15, "X" => 16,
         _ => throw new InvalidDataException("Unknown field " + field + " in a Unicode table."),
     };

@@ -1,8 +1,9 @@
 using System.Diagnostics;
-using GrowthBook.FeatureManagement.Urls;
+using GrowthBook.FeatureManagement.Evaluation;
+using GrowthBook.FeatureManagement.JavaScript.Url;
 using NUnit.Framework;
 
-namespace GrowthBook.FeatureManagement.Tests.Urls;
+namespace GrowthBook.FeatureManagement.Tests.Evaluation;
 
 /// <summary>
 /// The URL helpers of ENGINE-NOTES §2.4 and §2.12 against the reference implementation. Unless a comment says
