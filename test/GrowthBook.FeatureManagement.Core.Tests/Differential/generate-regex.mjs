@@ -10,7 +10,7 @@ import { gzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { createRequire } from "node:module";
-import { mulberry32 } from "./prng.mjs";
+import { createRandom } from "./prng.mjs";
 import { evalCondition } from "@growthbook/growthbook";
 
 const require = createRequire(import.meta.url);
@@ -20,10 +20,7 @@ const PATTERNS = Number(process.env.REGEX_PATTERNS ?? 5000);
 const OUT = process.argv[2] ?? join(here, "regex-corpus.json.gz");
 console.error = () => {};
 
-const rnd = mulberry32(SEED);
-const int = n => Math.floor(rnd() * n);
-const chance = p => rnd() < p;
-const pick = a => a[int(a.length)];
+const { rnd, int, chance, pick } = createRandom(SEED);
 
 // Characters that tell regex engines apart: ASCII, case pairs whose JS folding differs from .NET's or from Unicode's
 // (Turkish i, German sharp s, Greek sigma, the Kelvin and Ångström signs, long s, micro sign, titlecase digraphs),

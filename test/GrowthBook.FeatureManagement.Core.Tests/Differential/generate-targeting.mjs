@@ -12,17 +12,14 @@ import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { createRequire } from "node:module";
 import { GrowthBook, evalCondition } from "@growthbook/growthbook";
-import { mulberry32 } from "./prng.mjs";
+import { createRandom } from "./prng.mjs";
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
 const SEED = Number(process.env.TARGETING_SEED ?? 20260909);
 const OUT = join(here, "targeting-cases.json");
 console.error = () => {};
-const rnd = mulberry32(SEED);
-const int = n => Math.floor(rnd() * n);
-const chance = p => rnd() < p;
-const pick = a => a[int(a.length)];
+const { rnd, int, chance, pick } = createRandom(SEED);
 
 const URLS = [
   "https://www.example.com/item-42/x/blog", "https://www.example.com/item-42/x/blog/", "http://www.example.com/item-42/x/blog#top",

@@ -11,16 +11,13 @@ import { gzipSync } from "node:zlib";
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { dirname, join, resolve } from "node:path";
-import { mulberry32 } from "./prng.mjs";
+import { createRandom } from "./prng.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SEED = Number(process.env.URL_SEED ?? 20260908);
 const WPT = resolve(process.argv[2] ?? process.env.WPT_DIR ?? join(here, "..", "..", "..", "..", "shared", "wpt"));
 const OUT = join(here, "url-corpus.json.gz");
-const rnd = mulberry32(SEED);
-const int = n => Math.floor(rnd() * n);
-const chance = p => rnd() < p;
-const pick = a => a[int(a.length)];
+const { rnd, int, chance, pick } = createRandom(SEED);
 
 function parse(input, base) {
   try {

@@ -8,3 +8,10 @@ export function mulberry32(a) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+// The helpers every generator draws with, over one mulberry32 stream.
+export function createRandom(seed) {
+  const rnd = mulberry32(seed);
+  const int = n => Math.floor(rnd() * n); // 0 … n-1
+  return { rnd, int, chance: p => rnd() < p, pick: a => a[int(a.length)] };
+}
