@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace GrowthBook.FeatureManagement.JavaScript.RegExp;
@@ -46,6 +47,12 @@ internal sealed class JsRegex
     /// </summary>
     public bool HasBudget { get; private init; }
 
+    /// <summary>
+    /// For a pattern that <see cref="HasBudget"/>, the warning a payload reports once (docs/engine.md, "Regular
+    /// expressions"); otherwise null.
+    /// </summary>
+    public string? BudgetWarning { get; private init; }
+
     /// <summary>Returns null when JavaScript's <c>RegExp</c> constructor would throw for this pattern (the operator is then false).</summary>
     public static JsRegex? TryCreate(string pattern, bool ignoreCase)
     {
@@ -67,6 +74,9 @@ internal sealed class JsRegex
 
         return regex;
     }
+
+    /// <summary>Whether the matching engine has been built (by the first <see cref="Test"/>).</summary>
+    internal bool IsBuilt => Volatile.Read(ref _test) is not null;
 
     /// <summary><c>regex.test(input)</c>.</summary>
     public bool Test(string input)
@@ -108,7 +118,14 @@ internal sealed class JsRegex
             return DeepStack.Run(() =>
             {
                 var (root, groups) = RegexParser.Parse(pattern, ignoreCase);
-                return new JsRegex(root, groups, ignoreCase) { HasBudget = NeedsFullMode(root, groups, ignoreCase) };
+                var budget = NeedsFullMode(root, groups, ignoreCase);
+                return new JsRegex(root, groups, ignoreCase)
+                {
+                    HasBudget = budget,
+                    BudgetWarning = budget
+                        ? string.Create(CultureInfo.InvariantCulture, $"the regular expression /{Shorten(pattern)}/{(ignoreCase ? "i" : "")} runs under a step budget (back-references): a test that needs more than {RegexInterpreter.BaseBudget:N0} steps plus one per instruction and input position answers no match")
+                        : null,
+                };
             });
         }
         catch (RegexSyntaxException)
@@ -120,6 +137,8 @@ internal sealed class JsRegex
             return null; // nested beyond even a large stack; V8 rejects far shallower patterns (docs/engine.md)
         }
     }
+
+    private static string Shorten(string pattern) => pattern.Length <= 80 ? pattern : pattern[..77] + "...";
 
     private static bool NeedsFullMode(RegexNode root, int groups, bool ignoreCase)
         => NetPattern.TryWrite(root) is null && !RegexProgram.Compile(root, groups, ignoreCase).Memoized;

@@ -18,7 +18,7 @@ namespace GrowthBook.FeatureManagement.JavaScript.RegExp;
 internal sealed class RegexParser
 {
     /// <summary>V8 rejects a pattern with this many capturing groups ("Too many captures").</summary>
-    public const int MaxCaptures = 65535;
+    public const int MaxCaptures = 32768;
 
     private static readonly CodeUnitSet Digits = CodeUnitSet.Of(('0', '9'));
     private static readonly CodeUnitSet WordChars = CodeUnitSet.Of(('0', '9'), ('A', 'Z'), ('_', '_'), ('a', 'z'));
