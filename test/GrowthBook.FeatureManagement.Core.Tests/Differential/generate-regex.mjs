@@ -31,6 +31,8 @@ const CHARS = [
   "\u017F", "\u00B5", "\u039C", "\u03BC", "\u01C4", "\u01C5", "\u01C6", "\u00E9", "\u00C9", "\u0345", "\u0399", "\u1FBE",
   "\n", "\r", "\u2028", "\u2029", "\t", "\u00A0", "\uFEFF", "\u1680", "\u0085", "\u200B", "\u3000",
   "\uD83D\uDE00", "\uD83D", "\uDE00", "\uD801\uDC00", "\uD801\uDC28", "\u{1E900}", "\u0000", "\u007F", "\u00FF", "\uFFFF",
+  // Case pairs of Unicode 16 and 17, newer than some .NET and ICU tables.
+  "\uA7CB", "\u0264", "\u1C89", "\u1C8A", "\u019B", "\uA7DC", "\uA7CC", "\uA7CD",
 ];
 const WORDS = ["ab", "abc", "kelvin", "Stra\u00DFe", "STRASSE", "\u03A3\u0391\u03A3", "\u03C3\u03B1\u03C2", "I\u0131\u0130i", "foo bar", "foo_bar1", "x-y.z", "2024-01-31", "a@b.io"];
 
@@ -113,7 +115,7 @@ function alternation(depth, ctx) {
 }
 
 // Case variants of a string: JS toUpperCase/toLowerCase and the pairs .NET folds differently.
-const SWAPS = [["k", "\u212A"], ["s", "\u017F"], ["\u00DF", "\u1E9E"], ["\u03C3", "\u03C2"], ["i", "\u0130"], ["I", "\u0131"], ["\u00E5", "\u212B"], ["\u00B5", "\u03BC"]];
+const SWAPS = [["\u0264", "\uA7CB"], ["\u1C8A", "\u1C89"], ["k", "\u212A"], ["s", "\u017F"], ["\u00DF", "\u1E9E"], ["\u03C3", "\u03C2"], ["i", "\u0130"], ["I", "\u0131"], ["\u00E5", "\u212B"], ["\u00B5", "\u03BC"]];
 function mutate(s) {
   const r = rnd();
   if (r < 0.2) return s.toUpperCase();

@@ -12,7 +12,7 @@ namespace GrowthBook.FeatureManagement.Tests.Spec;
 
 /// <summary>
 /// GrowthBook's official SDK spec suite, every case its own test, compared as the reference harness
-/// (<c>packages/sdk-js/test/json.test.ts</c>) compares them (ENGINE-NOTES §1.2).
+/// (<c>packages/sdk-js/test/json.test.ts</c>) compares them.
 /// </summary>
 [TestFixture]
 [Category("Spec")]
