@@ -15,21 +15,17 @@ internal static class JsCase
 
     public static string ToLowerCase(string s)
     {
-        // ASCII needs no table; most attribute values are ASCII.
-        var i = 0;
-        while (i < s.Length && s[i] < 0x80 && !char.IsAsciiLetterUpper(s[i]))
+        // ASCII needs no table (ToLowerInvariant lowers A-Z alone there, in every globalization mode); most attribute
+        // values are ASCII.
+        var i = s.AsSpan().IndexOfAnyExceptInRange('\0', '\u007F');
+        if (i < 0)
         {
-            i++;
-        }
-
-        if (i == s.Length)
-        {
-            return s;
+            return s.ToLowerInvariant();
         }
 
         var tables = CaseTables.Value;
         var sb = new StringBuilder(s.Length + 4);
-        sb.Append(s, 0, i);
+        sb.Append(s.AsSpan(0, i).ToString().ToLowerInvariant());
         while (i < s.Length)
         {
             var start = i;

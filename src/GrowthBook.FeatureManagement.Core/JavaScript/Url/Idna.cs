@@ -13,6 +13,13 @@ internal static class Idna
     /// <summary>The ASCII form of a domain, or null where node's parser fails.</summary>
     public static string? ToAscii(string domain)
     {
+        // Most hosts are ASCII without A-labels: every ASCII code point is valid but A-Z, mapped to a-z; NFC changes
+        // nothing; no label can fail a check (no marks, joiners or right-to-left characters).
+        if (!domain.AsSpan().ContainsAnyExceptInRange('\0', '\u007F') && !domain.Contains("xn--", StringComparison.OrdinalIgnoreCase))
+        {
+            return domain.ToLowerInvariant();
+        }
+
         var tables = IdnaTables.Value;
         var mapped = new List<int>(domain.Length);
         foreach (var cp in Nfc.CodePoints(domain))
