@@ -100,6 +100,15 @@ internal sealed class CodeUnitSet
         return result;
     }
 
+    /// <summary>
+    /// This set with its ranges merged now, so that reading it later (from any number of threads) changes nothing.
+    /// </summary>
+    public CodeUnitSet Sealed()
+    {
+        Normalize();
+        return this;
+    }
+
     /// <summary>The immutable form of this set, for matching.</summary>
     public CodeUnitMatcher Freeze() => new(Ranges);
 

@@ -9,8 +9,16 @@ internal sealed record AlternationNode(RegexNode[] Alternatives) : RegexNode;
 /// <summary>Terms matched one after the other.</summary>
 internal sealed record SequenceNode(RegexNode[] Terms) : RegexNode;
 
-/// <summary>One code unit from a set (a character, a class, <c>.</c>, an escape), already closed under case folding for <c>i</c>.</summary>
-internal sealed record CharNode(CodeUnitSet Set) : RegexNode;
+/// <summary>
+/// One code unit from a set (a character, a class, <c>.</c>, an escape), already closed under case folding for
+/// <c>i</c>. The set is sealed, so the tree can be read by several threads (a regex's engine is built on first use).
+/// </summary>
+internal sealed record CharNode : RegexNode
+{
+    public CharNode(CodeUnitSet set) => Set = set.Sealed();
+
+    public CodeUnitSet Set { get; }
+}
 
 /// <summary><c>^</c>, <c>$</c>, <c>\b</c> or <c>\B</c>.</summary>
 internal sealed record AssertionNode(AssertionKind Kind) : RegexNode;

@@ -20,15 +20,16 @@ internal sealed class RegexParser
     /// <summary>V8 rejects a pattern with this many capturing groups ("Too many captures").</summary>
     public const int MaxCaptures = 32768;
 
-    private static readonly CodeUnitSet Digits = CodeUnitSet.Of(('0', '9'));
-    private static readonly CodeUnitSet WordChars = CodeUnitSet.Of(('0', '9'), ('A', 'Z'), ('_', '_'), ('a', 'z'));
+    // Shared by every parse, on any thread: sealed, so reading them changes nothing.
+    private static readonly CodeUnitSet Digits = CodeUnitSet.Of(('0', '9')).Sealed();
+    private static readonly CodeUnitSet WordChars = CodeUnitSet.Of(('0', '9'), ('A', 'Z'), ('_', '_'), ('a', 'z')).Sealed();
 
     // WhiteSpace and LineTerminator: TAB VT FF SP NBSP ZWNBSP, the other Zs, LF CR LS PS.
     private static readonly CodeUnitSet Spaces = CodeUnitSet.Of(
         (0x09, 0x0D), (0x20, 0x20), (0xA0, 0xA0), (0x1680, 0x1680), (0x2000, 0x200A), (0x2028, 0x2029),
-        (0x202F, 0x202F), (0x205F, 0x205F), (0x3000, 0x3000), (0xFEFF, 0xFEFF));
+        (0x202F, 0x202F), (0x205F, 0x205F), (0x3000, 0x3000), (0xFEFF, 0xFEFF)).Sealed();
 
-    private static readonly CodeUnitSet LineTerminators = CodeUnitSet.Of((0x0A, 0x0A), (0x0D, 0x0D), (0x2028, 0x2029));
+    private static readonly CodeUnitSet LineTerminators = CodeUnitSet.Of((0x0A, 0x0A), (0x0D, 0x0D), (0x2028, 0x2029)).Sealed();
 
     private readonly string _p;
     private readonly bool _ignoreCase;

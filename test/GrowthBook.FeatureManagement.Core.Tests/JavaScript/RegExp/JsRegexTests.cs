@@ -83,6 +83,27 @@ public sealed class JsRegexTests
     }
 
     [Test]
+    public void PatternsParsedOnManyThreadsAtOnce_MatchAsParsedAlone()
+    {
+        // Parses share the class escapes' sets; engines are built by whichever thread tests first.
+        string Pattern(int i) => $"^[\\d\\s]{{{i % 7}}}\\w+|\\S{{{i % 5},}}x{i}|.\\D";
+        var inputs = new[] { "12 ab", "\u00A0\u00A0zz", "x1x1", "\n\n", "abc" };
+        var parallel = new bool[400][];
+        Parallel.For(0, parallel.Length, i =>
+        {
+            var regex = JsRegex.TryCreate(Pattern(i), ignoreCase: i % 2 == 0)!;
+            parallel[i] = Array.ConvertAll(inputs, regex.Test);
+        });
+
+        for (var i = 0; i < parallel.Length; i++)
+        {
+            // The same pattern in a group: another cache entry, parsed and built on this thread alone.
+            var alone = Array.ConvertAll(inputs, JsRegex.TryCreate("(?:" + Pattern(i) + ")", ignoreCase: i % 2 == 0)!.Test);
+            Assert.That(parallel[i], Is.EqualTo(alone), Pattern(i));
+        }
+    }
+
+    [Test]
     public void DeeplyNestedPatterns_AreParsedOnALargerStack()
     {
         // V8 accepts groups nested 10,000 deep; parsing them recurses past a thread pool thread's stack.
