@@ -330,6 +330,11 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups)
                     return ValueMatcher.Never;
                 }
 
+                if (regex.BudgetWarning is { } warning)
+                {
+                    Problems.Add(warning);
+                }
+
                 return new RegexMatcher(regex);
             }
 

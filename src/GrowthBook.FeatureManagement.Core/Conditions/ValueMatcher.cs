@@ -262,10 +262,10 @@ internal sealed class AllMatcher(ValueMatcher[] items) : ValueMatcher
     }
 }
 
-/// <summary><c>$regex</c>/<c>$regexi</c>: an unanchored search in <c>String(value)</c>.</summary>
+/// <summary><c>$regex</c>/<c>$regexi</c>: an unanchored search in <c>String(value)</c>; false where that throws (the SDK catches it).</summary>
 internal sealed class RegexMatcher(JsRegex regex) : ValueMatcher
 {
-    public override bool Matches(in JsValue value, SavedGroupPath? visited) => regex.Test(value.ToJsString());
+    public override bool Matches(in JsValue value, SavedGroupPath? visited) => JsCoercion.TryToString(value, out var text) && regex.Test(text);
 }
 
 /// <summary><c>$type</c>: the value's type name equals the operand.</summary>

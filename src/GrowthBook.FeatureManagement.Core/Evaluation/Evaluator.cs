@@ -2,7 +2,6 @@ using System.Globalization;
 using GrowthBook.FeatureManagement.Hashing;
 using GrowthBook.FeatureManagement.Json;
 using GrowthBook.FeatureManagement.StickyBucketing;
-using GrowthBook.FeatureManagement.Urls;
 
 namespace GrowthBook.FeatureManagement.Evaluation;
 

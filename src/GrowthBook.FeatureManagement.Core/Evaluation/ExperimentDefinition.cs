@@ -3,7 +3,6 @@ using GrowthBook.FeatureManagement.Conditions;
 using GrowthBook.FeatureManagement.Hashing;
 using GrowthBook.FeatureManagement.Json;
 using GrowthBook.FeatureManagement.Payload;
-using GrowthBook.FeatureManagement.Urls;
 
 namespace GrowthBook.FeatureManagement.Evaluation;
 
@@ -330,42 +329,5 @@ internal sealed class ExperimentDefinition
         });
     }
 
-    private static UrlTargeter? ReadUrlPatterns(JsObject source)
-    {
-        var raw = source["urlPatterns"];
-        if (!raw.IsTruthy)
-        {
-            return null;
-        }
-
-        if (raw.Type != JsType.Array)
-        {
-            throw JsRead.Wrong("urlPatterns", "an array");
-        }
-
-        var patterns = new List<UrlPattern>();
-        foreach (var item in raw.ArrayValue)
-        {
-            if (item.Type != JsType.Object)
-            {
-                continue;
-            }
-
-            var obj = item.ObjectValue;
-            var type = obj["type"];
-            var pattern = obj["pattern"];
-            if (pattern.Type != JsType.String)
-            {
-                continue;
-            }
-
-            // Only `include: false` excludes; a type other than "simple" or "regex" never matches.
-            var include = obj["include"].Type != JsType.Boolean || obj["include"].BooleanValue;
-            patterns.Add(type.Type == JsType.String && type.StringValue is "simple" or "regex"
-                ? new UrlPattern(type.StringValue == "regex" ? UrlPatternKind.Regex : UrlPatternKind.Simple, pattern.StringValue, include)
-                : new UrlPattern(UrlPatternKind.Regex, "(?!)", include));
-        }
-
-        return new UrlTargeter(patterns);
-    }
+    private static UrlTargeter? ReadUrlPatterns(JsObject source) => UrlTargeter.Compile(source["urlPatterns"]);
 }

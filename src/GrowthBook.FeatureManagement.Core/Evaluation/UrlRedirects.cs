@@ -1,5 +1,4 @@
 using GrowthBook.FeatureManagement.Json;
-using GrowthBook.FeatureManagement.Urls;
 
 namespace GrowthBook.FeatureManagement.Evaluation;
 
@@ -7,7 +6,7 @@ namespace GrowthBook.FeatureManagement.Evaluation;
 internal sealed record UrlRedirect(Experiment Experiment, ExperimentResult Result, string RedirectUrl);
 
 /// <summary>
-/// The auto-experiment redirect flow (ENGINE-NOTES §2.12; JS <c>_updateAllAutoExperiments</c>): experiments run in
+/// The auto-experiment redirect flow (docs/engine.md, "URL targeting"; JS <c>_updateAllAutoExperiments</c>): experiments run in
 /// payload order, and the first redirect experiment the user is in decides the redirect.
 /// </summary>
 internal static class UrlRedirects

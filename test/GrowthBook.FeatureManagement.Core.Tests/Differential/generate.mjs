@@ -16,6 +16,7 @@ import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { createRequire } from "node:module";
+import { mulberry32 } from "./prng.mjs";
 import { GrowthBook, evalCondition } from "@growthbook/growthbook";
 
 const require = createRequire(import.meta.url);
@@ -37,15 +38,6 @@ console.error = () => {};
 // ---------------------------------------------------------------------------------------------
 // Randomness
 
-function mulberry32(a) {
-  return function () {
-    a |= 0;
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rnd = mulberry32(SEED);
 const int = (n) => Math.floor(rnd() * n); // 0 … n-1
 const between = (lo, hi) => lo + int(hi - lo + 1);

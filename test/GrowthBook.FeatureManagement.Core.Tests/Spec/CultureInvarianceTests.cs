@@ -11,12 +11,6 @@ namespace GrowthBook.FeatureManagement.Tests.Spec;
 [NonParallelizable]
 public sealed class CultureInvarianceTests
 {
-    private static readonly string[] Groups =
-    [
-        "evalCondition", "hash", "getBucketRange", "chooseVariation", "getQueryStringOverride", "inNamespace",
-        "getEqualWeights", "decrypt", "feature", "run", "stickyBucket", "urlRedirect", "contextualBandit",
-    ];
-
     [TestCase("tr-TR")] // dotted/dotless i: case-insensitive operators and regexes
     [TestCase("de-DE")] // comma decimal separator
     [TestCase("ar-SA")] // Arabic digits and right-to-left marks in formatting
@@ -32,7 +26,7 @@ public sealed class CultureInvarianceTests
             CultureInfo.CurrentCulture = culture;
             CultureInfo.CurrentUICulture = culture;
             var tests = new SpecTests();
-            foreach (var group in Groups)
+            foreach (var group in SpecCases.Groups)
             {
                 var method = typeof(SpecTests).GetMethods().Single(m => string.Equals(m.Name, char.ToUpperInvariant(group[0]) + group[1..], StringComparison.Ordinal));
                 foreach (var data in SpecCases.For(group))

@@ -17,6 +17,26 @@ public static class SpecCases
     /// <summary>The label (and test-name prefix) of the differential cases.</summary>
     public const string DifferentialLabel = "differential";
 
+    /// <summary>Every group <see cref="SpecTests"/> runs; a case file with any other group fails to load.</summary>
+    public static readonly IReadOnlyList<string> Groups =
+    [
+        "evalCondition", "hash", "getBucketRange", "chooseVariation", "getQueryStringOverride", "inNamespace",
+        "getEqualWeights", "decrypt", "feature", "run", "stickyBucket", "urlRedirect", "contextualBandit",
+    ];
+
+    // Top-level members of a case file that describe it rather than hold cases.
+    private static readonly HashSet<string> Metadata = new(StringComparer.Ordinal) { "specVersion", "generator", "seed", "sdk" };
+
+    private static int _ran;
+
+    /// <summary>How many loaded cases there are.</summary>
+    public static int Loaded => All.Value.Count;
+
+    /// <summary>How many cases have run in this process (each test counts itself through <see cref="CountRun"/>).</summary>
+    public static int Ran => Volatile.Read(ref _ran);
+
+    public static void CountRun() => Interlocked.Increment(ref _ran);
+
     private static readonly Lazy<IReadOnlyList<SpecCase>> All = new(Load);
 
     public static IEnumerable<TestCaseData> For(string group)
@@ -44,12 +64,10 @@ public static class SpecCases
         var bundled = Path.Combine(TestContext.CurrentContext.TestDirectory, "Spec", "cases.json");
         cases.AddRange(LoadFile(bundled, "cases.json"));
 
-        // Checked in, so CI runs them without node; regenerated with Differential/generate.mjs.
-        var differential = Path.Combine(TestContext.CurrentContext.TestDirectory, "Differential", "differential-cases.json");
-        if (File.Exists(differential))
-        {
-            cases.AddRange(LoadFile(differential, DifferentialLabel));
-        }
+        // Checked in, so CI runs them without node; regenerated with Differential/generate.mjs and generate-targeting.mjs.
+        var folder = Path.Combine(TestContext.CurrentContext.TestDirectory, "Differential");
+        cases.AddRange(LoadFile(Path.Combine(folder, "differential-cases.json"), DifferentialLabel));
+        cases.AddRange(LoadFile(Path.Combine(folder, "targeting-cases.json"), DifferentialLabel + "-targeting"));
 
         var extra = Environment.GetEnvironmentVariable(ExtraFilesVariable);
         if (!string.IsNullOrWhiteSpace(extra))
@@ -91,7 +109,17 @@ public static class SpecCases
         {
             if (group.Value.ValueKind != JsonValueKind.Array)
             {
-                continue; // specVersion and other metadata
+                if (!Metadata.Contains(group.Name) || group.Value.ValueKind is JsonValueKind.Object)
+                {
+                    throw new InvalidDataException($"Spec case file {path}: '{group.Name}' is neither a group of cases nor known metadata ({string.Join(", ", Metadata)}).");
+                }
+
+                continue;
+            }
+
+            if (!Groups.Contains(group.Name))
+            {
+                throw new InvalidDataException($"Spec case file {path}: group '{group.Name}' is not one the spec tests run ({string.Join(", ", Groups)}).");
             }
 
             var index = 0;

@@ -6,7 +6,6 @@ using GrowthBook.FeatureManagement.Evaluation;
 using GrowthBook.FeatureManagement.Hashing;
 using GrowthBook.FeatureManagement.Json;
 using GrowthBook.FeatureManagement.Tests.StickyBucketing;
-using GrowthBook.FeatureManagement.Urls;
 using NUnit.Framework;
 
 namespace GrowthBook.FeatureManagement.Tests.Spec;
@@ -19,6 +18,20 @@ namespace GrowthBook.FeatureManagement.Tests.Spec;
 [Category("Spec")]
 public sealed class SpecTests
 {
+    // Context members the harness applies; a case with any other fails rather than run without it.
+    private static readonly HashSet<string> ContextKeys = new(StringComparer.Ordinal)
+    {
+        "attributes", "url", "forcedVariations", "qaMode", "enabled", "features", "savedGroups", "contextualBandits",
+        "experiments", "stickyBucketAssignmentDocs",
+    };
+
+    [SetUp]
+    public void Count() => SpecCases.CountRun();
+
+    [OneTimeTearDown]
+    public void ReportCount()
+        => TestContext.Progress.WriteLine($"Spec suite: {SpecCases.Ran} of the {SpecCases.Loaded} loaded cases ran in this process.");
+
     [TestCaseSource(typeof(SpecCases), nameof(SpecCases.For), new object[] { "evalCondition" })]
     public void EvalCondition(SpecCase c)
     {
@@ -119,6 +132,15 @@ public sealed class SpecTests
             await service.SaveAssignmentsAsync(ReadDoc(doc));
         }
 
+        // The context's own documents (stickyBucketAssignmentDocs, keyed by "attributeName||attributeValue") come first.
+        if (c[1].TryGetProperty("stickyBucketAssignmentDocs", out var contextDocs))
+        {
+            foreach (var doc in contextDocs.EnumerateObject())
+            {
+                await service.SaveAssignmentsAsync(ReadDoc(doc.Value));
+            }
+        }
+
         using var scope = CreateScope(c[1]);
         await scope.LoadStickyBucketsAsync(service);
         var result = scope.EvalFeature(c[3].GetString()!);
@@ -182,7 +204,15 @@ public sealed class SpecTests
     }
 
     private static GrowthBookScope CreateScope(JsonElement context)
-        => new(GrowthBookPayload.FromJson(PayloadOf(context)), UserOf(context));
+    {
+        var unknown = context.EnumerateObject().Select(p => p.Name).Where(name => !ContextKeys.Contains(name)).ToList();
+        if (unknown.Count > 0)
+        {
+            Assert.Fail("The case's context has members the harness does not apply: " + string.Join(", ", unknown));
+        }
+
+        return new(GrowthBookPayload.FromJson(PayloadOf(context)), UserOf(context));
+    }
 
     private static JsonElement PayloadOf(JsonElement context)
     {

@@ -1,36 +1,27 @@
-namespace GrowthBook.FeatureManagement.Conditions;
+using GrowthBook.FeatureManagement.JavaScript.Unicode;
+
+namespace GrowthBook.FeatureManagement.JavaScript.RegExp;
 
 /// <summary>
-/// Case-insensitive matching of a JavaScript regex without the <c>u</c> flag (the <c>$regexi</c> operator):
-/// two code units match when their <c>Canonicalize</c> values are equal (ECMA-262 §22.2.2.7.3). Canonicalize is
-/// the code unit's uppercase when that is a single code unit, except that nothing outside ASCII maps into
-/// ASCII. So <c>k</c>/<c>K</c> match but the Kelvin sign does not, <c>ſ</c> does not match <c>s</c>, and
-/// <c>σ</c>/<c>ς</c>/<c>Σ</c> all match. .NET's <c>RegexOptions.IgnoreCase</c> uses other equivalences, which
-/// is why translated patterns spell the classes out instead (<see cref="JsRegexTranslator"/>).
+/// Case-insensitive matching of a JavaScript regex without the <c>u</c> flag (<c>$regexi</c>, and the simple URL
+/// patterns): two code units match when their <c>Canonicalize</c> values are equal (docs/engine.md, "Regular
+/// expressions"). Canonicalize is the code unit's <c>toUpperCase</c> when that is a single code unit, except that
+/// nothing outside ASCII maps into ASCII. So <c>k</c>/<c>K</c> match but the Kelvin sign does not, <c>ß</c> and
+/// <c>ẞ</c> do not, and <c>σ</c>/<c>ς</c>/<c>Σ</c> all match.
 /// </summary>
 internal static class JsCaseFolding
 {
     private static readonly Lazy<Table> Tables = new(Build);
 
     /// <summary>ECMA-262 Canonicalize(rer, ch) for a non-unicode, ignoreCase regex.</summary>
-    public static int Canonicalize(int codeUnit)
+    public static char Canonicalize(char codeUnit)
     {
-        // Greek letters with ypogegrammeni: their full uppercase is two code units ("ᾳ" → "ΑΙ"), so they stay
-        // themselves; the simple mapping .NET has would give the titlecase letter instead.
-        if (codeUnit is (>= 0x1F80 and <= 0x1F87) or (>= 0x1F90 and <= 0x1F97) or (>= 0x1FA0 and <= 0x1FA7)
-            or 0x1FB3 or 0x1FC3 or 0x1FF3)
-        {
-            return codeUnit;
-        }
-
-        // Surrogates have no case; char.ToUpperInvariant leaves them as they are. ß and others whose uppercase is
-        // longer than one code unit have no simple uppercase, so they stay themselves here too.
-        var upper = char.ToUpperInvariant((char)codeUnit);
+        var upper = CaseTables.Value.Upper(codeUnit);
         return codeUnit >= 128 && upper < 128 ? codeUnit : upper;
     }
 
     /// <summary>Every code unit that matches <paramref name="codeUnit"/> case-insensitively (itself included).</summary>
-    public static CodeUnitSet EquivalentsOf(int codeUnit)
+    public static CodeUnitSet EquivalentsOf(char codeUnit)
     {
         var set = new CodeUnitSet();
         if (Tables.Value.Classes.TryGetValue(Canonicalize(codeUnit), out var members))
@@ -71,24 +62,24 @@ internal static class JsCaseFolding
         return result;
     }
 
-    private sealed record Table(Dictionary<int, int[]> Classes, int[] Cased);
+    private sealed record Table(Dictionary<char, char[]> Classes, char[] Cased);
 
     private static Table Build()
     {
-        var groups = new Dictionary<int, List<int>>();
+        var groups = new Dictionary<char, List<char>>();
         for (var c = 0; c <= 0xFFFF; c++)
         {
-            var canonical = Canonicalize(c);
+            var canonical = Canonicalize((char)c);
             if (!groups.TryGetValue(canonical, out var list))
             {
                 groups[canonical] = list = [];
             }
 
-            list.Add(c);
+            list.Add((char)c);
         }
 
-        var classes = new Dictionary<int, int[]>();
-        var cased = new List<int>();
+        var classes = new Dictionary<char, char[]>();
+        var cased = new List<char>();
         foreach (var (canonical, members) in groups)
         {
             if (members.Count > 1)

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using GrowthBook.FeatureManagement.Json;
+using GrowthBook.FeatureManagement.JavaScript;
 using NUnit.Framework;
 
-namespace GrowthBook.FeatureManagement.Tests.Json;
+namespace GrowthBook.FeatureManagement.Tests.JavaScript;
 
 /// <summary>
 /// JsNumber must reproduce JavaScript bit for bit. Besides the readable cases below, the tests replay
@@ -446,7 +446,7 @@ public class JsNumberTests
 
     private static Vectors LoadVectors()
     {
-        var path = Path.Combine(TestContext.CurrentContext.TestDirectory, "Json", "js-number-vectors.json");
+        var path = Path.Combine(TestContext.CurrentContext.TestDirectory, "JavaScript", "js-number-vectors.json");
         using var document = JsonDocument.Parse(File.ReadAllBytes(path));
         var root = document.RootElement;
 

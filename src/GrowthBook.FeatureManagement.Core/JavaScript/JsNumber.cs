@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace GrowthBook.FeatureManagement.Json;
+namespace GrowthBook.FeatureManagement.JavaScript;
 
 /// <summary>
 /// JavaScript number ↔ string conversions, culture-independent and bit-exact with ECMAScript:
@@ -24,22 +24,8 @@ internal static class JsNumber
     /// <summary>Exactly JavaScript's <c>String(value)</c> / <c>Number.prototype.toString()</c>.</summary>
     public static string ToJsString(double value)
     {
-        // Fast path: integers below 2^53 (NaN fails the comparison; -0 becomes "0" as in JS).
-        if (Math.Abs(value) < TwoPow53)
-        {
-            var integer = (long)value;
-            if (integer == value)
-            {
-                return integer.ToString(CultureInfo.InvariantCulture);
-            }
-        }
-        else if (!double.IsFinite(value))
-        {
-            return double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity";
-        }
-
-        Span<char> buffer = stackalloc char[ScratchLength];
-        var length = FormatFinite(value, buffer);
+        Span<char> buffer = stackalloc char[MaxFormattedLength];
+        TryFormatJs(value, buffer, out var length);
         return new string(buffer[..length]);
     }
 

@@ -1,12 +1,12 @@
 using System.Globalization;
 using System.Text;
 
-namespace GrowthBook.FeatureManagement.Conditions;
+namespace GrowthBook.FeatureManagement.JavaScript.RegExp;
 
 /// <summary>
-/// A set of UTF-16 code units kept as sorted, merged ranges: a character class of a translated JavaScript regex
-/// (<see cref="JsRegexTranslator"/>). JS regexes without the <c>u</c> flag match code unit by code unit, as .NET
-/// regexes do, so a class is fully described by the code units it holds.
+/// A set of UTF-16 code units kept as sorted, merged ranges, while a JavaScript regex is parsed: a character class.
+/// JS regexes without the <c>u</c> flag match code unit by code unit, so a class is fully described by the code
+/// units it holds. Built on one thread; <see cref="Freeze"/> gives the immutable form matching uses.
 /// </summary>
 internal sealed class CodeUnitSet
 {
@@ -100,13 +100,25 @@ internal sealed class CodeUnitSet
         return result;
     }
 
-    /// <summary>The set as one .NET regex atom: a character class, or a never-matching group when empty.</summary>
+    /// <summary>
+    /// This set with its ranges merged now, so that reading it later (from any number of threads) changes nothing.
+    /// </summary>
+    public CodeUnitSet Sealed()
+    {
+        Normalize();
+        return this;
+    }
+
+    /// <summary>The immutable form of this set, for matching.</summary>
+    public CodeUnitMatcher Freeze() => new(Ranges);
+
+    /// <summary>The set as one .NET regex atom: a character class (one that matches nothing when empty).</summary>
     public string ToNetAtom()
     {
         var ranges = Ranges;
         if (ranges.Count == 0)
         {
-            return "(?!)";
+            return "[^\\u0000-\\uFFFF]";
         }
 
         if (ranges.Count == 1 && ranges[0].Lo == ranges[0].Hi)
@@ -162,5 +174,64 @@ internal sealed class CodeUnitSet
         _ranges.Clear();
         _ranges.AddRange(merged);
         _normalized = true;
+    }
+}
+
+/// <summary>An immutable set of code units: a bitmap for ASCII, sorted ranges above it.</summary>
+internal sealed class CodeUnitMatcher
+{
+    private readonly ulong _ascii0;
+    private readonly ulong _ascii1;
+    private readonly int[] _first;
+    private readonly int[] _last;
+
+    public CodeUnitMatcher(IReadOnlyList<(int Lo, int Hi)> ranges)
+    {
+        var first = new List<int>();
+        var last = new List<int>();
+        foreach (var (lo, hi) in ranges)
+        {
+            for (var c = lo; c <= Math.Min(hi, 127); c++)
+            {
+                if (c < 64)
+                {
+                    _ascii0 |= 1UL << c;
+                }
+                else
+                {
+                    _ascii1 |= 1UL << (c - 64);
+                }
+            }
+
+            if (hi >= 128)
+            {
+                first.Add(Math.Max(lo, 128));
+                last.Add(hi);
+            }
+        }
+
+        _first = [.. first];
+        _last = [.. last];
+    }
+
+    public bool Contains(char c)
+    {
+        if (c < 64)
+        {
+            return (_ascii0 & (1UL << c)) != 0;
+        }
+
+        if (c < 128)
+        {
+            return (_ascii1 & (1UL << (c - 64))) != 0;
+        }
+
+        var i = Array.BinarySearch(_first, c);
+        if (i < 0)
+        {
+            i = ~i - 1;
+        }
+
+        return i >= 0 && c <= _last[i];
     }
 }
