@@ -22,7 +22,8 @@ internal sealed class MiniApp : IAsyncDisposable
         {
           "features": {
             "qa-gated": { "defaultValue": false, "rules": [ {
-              "key": "qa-exp", "variations": [ false, true ], "weights": [ 1, 0 ], "hashAttribute": "id" } ] },
+              "key": "qa-exp", "variations": [ false, true ], "weights": [ 1, 0 ], "hashAttribute": "id",
+              "meta": [ { "key": "0" }, { "key": "1" } ] } ] },
             "url-targeted": { "defaultValue": false, "rules": [ {
               "condition": { "url": { "$regex": "^https?://[^/]+/promo" } },
               "key": "promo-exp", "variations": [ false, true ], "weights": [ 0, 1 ], "hashAttribute": "id" } ] },

@@ -66,6 +66,24 @@ public sealed class RequestSecurityTests
     }
 
     [Test]
+    public async Task AStickyBucketCookieTheAppDidNotWrite_IsIgnored_AndLoggedAtDebugWithoutItsValue()
+    {
+        await using var app = await MiniApp.StartAsync(Environments.Production, gb => gb.WithHttpContext().WithCookieStickyBucketing());
+        var issued = (await app.GetAsync("/page", "qa-gated")).SetCookie!;
+        var anonymousId = issued.Split('\n').Single(c => c.StartsWith("gbuuid=", StringComparison.Ordinal)).Split(';')[0];
+        const string Forged = "W3siYXR0cmlidXRlTmFtZSI6ImlkIn1d";
+        var (answer, setCookie) = await app.GetAsync("/page", "qa-gated", anonymousId + "; gbStickyBuckets=" + Forged);
+        Assert.Multiple(() =>
+        {
+            Assert.That(answer, Is.EqualTo("off"));
+            Assert.That(setCookie, Does.Contain("gbStickyBuckets=").And.Not.Contain(Forged), "replaced by the app's own");
+            Assert.That(app.Logs.Where(l => l.Message.Contains("sticky-bucket cookie was not one this app wrote", StringComparison.Ordinal)).Select(l => l.Level),
+                Is.EqualTo(new[] { LogLevel.Debug }));
+            Assert.That(app.Logs.Where(l => l.Message.Contains(Forged, StringComparison.Ordinal)), Is.Empty);
+        });
+    }
+
+    [Test]
     public async Task WithProtectionOff_ThePlainIdIsRead_AsGrowthBooksBrowserSdkWritesIt()
     {
         await using var app = await MiniApp.StartAsync(Environments.Production, gb => gb.WithHttpContext(o => o.ProtectAnonymousId = false));
