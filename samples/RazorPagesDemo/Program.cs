@@ -9,15 +9,14 @@ builder.Services.AddRazorPages();
 // answer from GrowthBook. The GrowthBook section of appsettings.json picks the payload: the bundled features.json
 // (offline, reloaded when the file changes) or a real GrowthBook API (ClientKey, ApiHost, RefreshStrategy).
 builder.Services.AddFeatureManagement()
-    .AddGrowthBook(builder.Configuration.GetSection("GrowthBook"));
-builder.Services.AddBundledGrowthBookPayload();
-
-// Attributes from the request (id from the gbuuid cookie, url, browser, deviceType, utm_*), plus the attribute
-// switcher's id, country and plan from its cookie.
-builder.Services.AddGrowthBookHttpContext(options => options.Enrich = DemoUser.Enrich);
-
-// Sticky bucketing for anonymous visitors: their experiment variations are kept in a cookie across visits.
-builder.Services.AddGrowthBookCookieStickyBucketing();
+    .AddGrowthBook(builder.Configuration.GetSection("GrowthBook"))
+    .WithBundledPayload()
+    // Attributes from the request (id from the protected gbuuid cookie, url, browser, deviceType, utm_*), plus the
+    // attribute switcher's id, country and plan from its cookie. AllowedHosts (appsettings.json) names the hosts whose
+    // Host header the url and host attributes may come from.
+    .WithHttpContext(options => options.Enrich = DemoUser.Enrich)
+    // Sticky bucketing for anonymous visitors: their experiment variations are kept in a protected cookie across visits.
+    .WithCookieStickyBucketing();
 
 builder.Services.AddHealthChecks().AddGrowthBook();
 

@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using FeatureDefinitionModel = GrowthBook.FeatureManagement.Evaluation.FeatureDefinition;
 using Microsoft.Extensions.Options;
 using Microsoft.FeatureManagement;
 
@@ -96,7 +95,7 @@ public sealed class GrowthBookFeatureDefinitionProvider : IFeatureDefinitionProv
     /// <summary>Whether <paramref name="featureName"/> is served by GrowthBook (present in the payload, and not overridden by configuration).</summary>
     internal ValueTask<bool> IsGrowthBookFeatureAsync(GrowthBookPayload payload, string featureName)
     {
-        if (!payload.TryGetFeature(featureName, out _))
+        if (!payload.ContainsFeature(featureName))
         {
             return new ValueTask<bool>(false);
         }
@@ -121,8 +120,7 @@ public sealed class GrowthBookFeatureDefinitionProvider : IFeatureDefinitionProv
 
     private DefinitionCache Cache()
     {
-        // Evaluations read the client's Payload, which starts refreshes; definitions only follow it.
-        var payload = _client.CurrentPayload;
+        var payload = _client.Payload;
         var cache = _cache;
         if (cache is not null && ReferenceEquals(cache.Payload, payload))
         {
@@ -132,8 +130,7 @@ public sealed class GrowthBookFeatureDefinitionProvider : IFeatureDefinitionProv
         var definitions = new Dictionary<string, FeatureDefinition>(StringComparer.Ordinal);
         foreach (var key in payload.FeatureKeys)
         {
-            payload.TryGetFeature(key, out var feature);
-            definitions[key] = ToDefinition(feature);
+            definitions[key] = ToDefinition(payload.GetFeature(key)!);
         }
 
         cache = new DefinitionCache(payload, definitions, definitions.ToFrozenDictionary(d => d.Key, d => Task.FromResult(d.Value), StringComparer.Ordinal));
@@ -141,33 +138,18 @@ public sealed class GrowthBookFeatureDefinitionProvider : IFeatureDefinitionProv
         return cache;
     }
 
-    private FeatureDefinition ToDefinition(FeatureDefinitionModel feature)
+    // One variant per possible value, named as GetVariantAsync names the value it returns (VariantMapper.VariantName);
+    // the first value of a name wins.
+    private FeatureDefinition ToDefinition(GrowthBookFeature feature)
     {
         var variants = new List<VariantDefinition>();
         var names = new HashSet<string>(StringComparer.Ordinal);
-        void Add(string name, Json.FeatureValue value)
+        foreach (var value in feature.PossibleValues)
         {
+            var name = _variants.VariantName(value.Source, value.RuleId, value.VariationKey);
             if (names.Add(name))
             {
-                variants.Add(new VariantDefinition { Name = name, ConfigurationValue = _variants.Section(value) });
-            }
-        }
-
-        Add(_options.DefaultVariantName, feature.DefaultValue);
-        foreach (var rule in feature.Rules)
-        {
-            if (rule.Force is { } force)
-            {
-                Add(rule.Id ?? _options.ForceVariantName, force);
-            }
-
-            if (rule.Experiment is { } experiment)
-            {
-                for (var i = 0; i < experiment.Variations.Length; i++)
-                {
-                    var key = experiment.Meta is { } meta && i < meta.Length && meta[i].Key is { } k ? k : i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                    Add(key, experiment.Variations[i]);
-                }
+                variants.Add(new VariantDefinition { Name = name, ConfigurationValue = VariantMapper.Build(value.Value) });
             }
         }
 

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using GrowthBook.FeatureManagement.Evaluation;
 using Microsoft.FeatureManagement;
 using Microsoft.FeatureManagement.FeatureFilters;
 
@@ -11,6 +10,8 @@ namespace GrowthBook.FeatureManagement;
 /// GrowthBook SDK); every other name goes to Microsoft.FeatureManagement's own <see cref="FeatureManager"/>, so
 /// configuration flags and their filters keep working. Microsoft.FeatureManagement's per-request snapshots,
 /// <c>[FeatureGate]</c>, <c>&lt;feature&gt;</c>, <c>WithFeatureGate</c> and <c>UseForFeature</c> all come through here.
+/// Registered <see cref="ISessionManager"/>s are consulted for GrowthBook features as Microsoft's manager consults them
+/// (<c>IsEnabledAsync</c>: a session's state wins; the answer is stored in every session).
 /// </summary>
 public sealed class GrowthBookFeatureManager : IFeatureManager, IVariantFeatureManager
 {
@@ -22,19 +23,22 @@ public sealed class GrowthBookFeatureManager : IFeatureManager, IVariantFeatureM
     private readonly IGrowthBookUserContextAccessor _users;
     private readonly GrowthBookFeatureDefinitionProvider _definitions;
     private readonly VariantMapper _variants;
+    private readonly ISessionManager[] _sessions;
 
     internal GrowthBookFeatureManager(
         GrowthBookClient client,
         FeatureManager inner,
         IGrowthBookUserContextAccessor users,
         GrowthBookFeatureDefinitionProvider definitions,
-        VariantMapper variants)
+        VariantMapper variants,
+        IEnumerable<ISessionManager> sessions)
     {
         _client = client;
         _inner = inner;
         _users = users;
         _definitions = definitions;
         _variants = variants;
+        _sessions = [.. sessions];
     }
 
     /// <inheritdoc />
@@ -91,6 +95,11 @@ public sealed class GrowthBookFeatureManager : IFeatureManager, IVariantFeatureM
             return Slow(payload, feature, served, cancellationToken);
         }
 
+        if (_sessions.Length > 0)
+        {
+            return WithSessionsAsync<object?>(payload, feature, null, cancellationToken);
+        }
+
         // The common case completes synchronously (no sticky-bucket store, or the user's documents already loaded):
         // no state machine, no allocation.
         var users = _users.GetUserContextAsync(cancellationToken);
@@ -104,18 +113,42 @@ public sealed class GrowthBookFeatureManager : IFeatureManager, IVariantFeatureM
 
         async ValueTask<bool> Slow(GrowthBookPayload payload, string feature, ValueTask<bool> served, CancellationToken cancellationToken)
         {
-            if (!await served.ConfigureAwait(false))
-            {
-                return await _inner.IsEnabledAsync(feature, cancellationToken).ConfigureAwait(false);
-            }
-
-            return await Evaluate(payload, feature, _users.GetUserContextAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+            return await served.ConfigureAwait(false)
+                ? await IsGrowthBookFeatureEnabledAsync(payload, feature, new ValueTask<bool>(true), cancellationToken).ConfigureAwait(false)
+                : await _inner.IsEnabledAsync(feature, cancellationToken).ConfigureAwait(false);
         }
 
         async ValueTask<bool> Evaluate(GrowthBookPayload payload, string feature, ValueTask<UserContext> users, CancellationToken cancellationToken)
             => (await _client.EvalFeatureAsync(payload, feature, await users.ConfigureAwait(false), cancellationToken).ConfigureAwait(false)).On;
 
         static async ValueTask<bool> On(ValueTask<FeatureResult> result) => (await result.ConfigureAwait(false)).On;
+    }
+
+    // Microsoft's order: a session that knows the feature's state answers; otherwise GrowthBook evaluates; either way
+    // every session stores the answer.
+    private async ValueTask<bool> WithSessionsAsync<TContext>(GrowthBookPayload payload, string feature, TContext context, CancellationToken cancellationToken)
+    {
+        var enabled = await SessionStateAsync(feature).ConfigureAwait(false)
+            ?? (await _client.EvalFeatureAsync(payload, feature, await UserFromAsync(context, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false)).On;
+        foreach (var session in _sessions)
+        {
+            await session.SetAsync(feature, enabled).ConfigureAwait(false);
+        }
+
+        return enabled;
+    }
+
+    private async ValueTask<bool?> SessionStateAsync(string feature)
+    {
+        foreach (var session in _sessions)
+        {
+            if (await session.GetAsync(feature).ConfigureAwait(false) is { } state)
+            {
+                return state;
+            }
+        }
+
+        return null;
     }
 
     /// <inheritdoc />
@@ -126,6 +159,11 @@ public sealed class GrowthBookFeatureManager : IFeatureManager, IVariantFeatureM
         if (!await _definitions.IsGrowthBookFeatureAsync(payload, feature).ConfigureAwait(false))
         {
             return await _inner.IsEnabledAsync(feature, context, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_sessions.Length > 0)
+        {
+            return await WithSessionsAsync(payload, feature, context, cancellationToken).ConfigureAwait(false);
         }
 
         var user = await UserFromAsync(context, cancellationToken).ConfigureAwait(false);

@@ -42,6 +42,7 @@ internal static class TargetingMapping
         {
             Attributes = attributes,
             Url = baseUser.Url,
+            AllowQueryStringOverrides = baseUser.AllowQueryStringOverrides,
             ForcedVariations = baseUser.ForcedVariations,
             ForcedFeatureValues = baseUser.ForcedFeatureValues,
             QaMode = baseUser.QaMode,

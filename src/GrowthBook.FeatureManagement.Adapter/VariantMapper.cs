@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using GrowthBook.FeatureManagement.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Microsoft.FeatureManagement;
@@ -12,28 +11,52 @@ namespace GrowthBook.FeatureManagement;
 /// variation key for experiment values, the rule id (or <c>force</c>) for force rules, <c>default</c> for default values.
 /// <see cref="Variant.Configuration"/>: the value as configuration — objects as child sections, arrays as indexed
 /// children, scalars as the section's <c>Value</c> (booleans as <c>True</c>/<c>False</c>, as JSON configuration gives them).
-/// Sections are built once per value and shared.
+/// Sections are built once per value and shared: per shared result (defaults, force rules) and per experiment variation.
 /// </summary>
 internal sealed class VariantMapper(IOptions<GrowthBookFeatureManagementOptions> options)
 {
-    private readonly ConditionalWeakTable<FeatureValue, IConfigurationSection> _sections = new();
+    private static readonly IConfigurationSection NullSection = Build(default);
+
+    // Keys are objects the engine builds once per payload: FeatureResult for defaults and force rules (shared by every
+    // evaluation), Experiment for variations. An entry lives as long as its payload.
+    private readonly ConditionalWeakTable<FeatureResult, IConfigurationSection> _shared = new();
+    private readonly ConditionalWeakTable<Experiment, IConfigurationSection?[]> _variations = new();
     private readonly GrowthBookFeatureManagementOptions _options = options.Value;
 
     public Variant ToVariant(FeatureResult result) => new()
     {
-        Name = VariantName(result),
-        Configuration = Section(result.RawValue),
+        Name = VariantName(result.Source, result.RuleId, result.ExperimentResult?.Key),
+        Configuration = Section(result),
     };
 
-    public string VariantName(FeatureResult result) => result.Source switch
+    /// <summary>The name of a value from <paramref name="source"/>: the variation key, the rule id (or the force name), or the default name.</summary>
+    public string VariantName(FeatureSource source, string ruleId, string? variationKey) => source switch
     {
-        FeatureSource.Experiment => result.ExperimentResult!.Key,
-        FeatureSource.Force => result.RuleId.Length > 0 ? result.RuleId : _options.ForceVariantName,
+        FeatureSource.Experiment => variationKey!,
+        FeatureSource.Force => ruleId.Length > 0 ? ruleId : _options.ForceVariantName,
         FeatureSource.Override => "override",
         _ => _options.DefaultVariantName,
     };
 
-    public IConfigurationSection Section(FeatureValue value) => _sections.GetValue(value, static v => Build(v.Element));
+    private IConfigurationSection Section(FeatureResult result)
+    {
+        switch (result.Source)
+        {
+            case FeatureSource.DefaultValue or FeatureSource.Force:
+                return _shared.GetValue(result, static r => Build(r.Value));
+            case FeatureSource.Experiment when result is { Experiment: { } experiment, ExperimentResult.VariationId: var index } && index >= 0:
+                var sections = _variations.GetValue(experiment, static e => new IConfigurationSection?[e.Variations.Count]);
+                if (index < sections.Length)
+                {
+                    return sections[index] ??= Build(result.Value); // a benign race: the same section either way
+                }
+
+                return Build(result.Value);
+            default:
+                // Unknown features and prerequisites have no value; overrides are per user and rare (QA).
+                return result.Value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined ? NullSection : Build(result.Value);
+        }
+    }
 
     internal static IConfigurationSection Build(JsonElement value)
     {
@@ -47,7 +70,7 @@ internal sealed class VariantMapper(IOptions<GrowthBookFeatureManagementOptions>
     // would overflow the stack), and names are read as JSON.parse reads them (Name throws on a lone surrogate).
     private static void Flatten(JsonElement element, string path, Dictionary<string, string?> data, int depth)
     {
-        if (depth >= JsJson.MaxValueDepth && element.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
+        if (depth >= GrowthBookJson.MaxValueDepth && element.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
         {
             data[path] = null;
             return;
@@ -58,7 +81,7 @@ internal sealed class VariantMapper(IOptions<GrowthBookFeatureManagementOptions>
             case JsonValueKind.Object:
                 foreach (var property in element.EnumerateObject())
                 {
-                    Flatten(property.Value, path + ConfigurationPath.KeyDelimiter + JsJson.ReadName(property), data, depth + 1);
+                    Flatten(property.Value, path + ConfigurationPath.KeyDelimiter + GrowthBookJson.ReadPropertyName(property), data, depth + 1);
                 }
 
                 break;
@@ -76,7 +99,7 @@ internal sealed class VariantMapper(IOptions<GrowthBookFeatureManagementOptions>
                 data[path] = null;
                 break;
             case JsonValueKind.String:
-                data[path] = JsJson.ReadString(element);
+                data[path] = GrowthBookJson.ReadString(element);
                 break;
             default:
                 data[path] = element.ToString();

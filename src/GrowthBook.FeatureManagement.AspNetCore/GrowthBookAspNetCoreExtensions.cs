@@ -2,6 +2,8 @@ using GrowthBook.FeatureManagement;
 using GrowthBook.FeatureManagement.AspNetCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -9,22 +11,58 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class GrowthBookAspNetCoreExtensions
 {
     /// <summary>
-    /// Reads GrowthBook attributes from the current request (registered automatically by <c>AddGrowthBook</c> when this
-    /// package is referenced; call this to configure it).
+    /// Reads the user of each evaluation from the current request (<see cref="HttpContextUserContextAccessor"/>): the
+    /// signed-in user's id or a protected anonymous id cookie, the URL, device and UTM attributes, mapped claims. It is
+    /// the default: an <see cref="IGrowthBookUserContextAccessor"/> the app registers itself wins, before or after this
+    /// call (it can take <see cref="HttpContextUserContextAccessor"/> as a dependency to build on it). Also registers
+    /// Data Protection (for the cookie) and, once at start-up, warns when any Host header is accepted (docs/security.md).
     /// </summary>
-    public static IServiceCollection AddGrowthBookHttpContext(this IServiceCollection services, Action<GrowthBookHttpContextOptions>? configure = null)
+    /// <param name="builder">The GrowthBook builder.</param>
+    /// <param name="configure">What to read from the request.</param>
+    /// <example><code>builder.Services.AddFeatureManagement().AddGrowthBook(builder.Configuration.GetSection("GrowthBook")).WithHttpContext();</code></example>
+    public static IGrowthBookBuilder WithHttpContext(this IGrowthBookBuilder builder, Action<GrowthBookHttpContextOptions>? configure = null)
     {
-        ArgumentNullException.ThrowIfNull(services);
-        services.AddHttpContextAccessor();
-        var options = services.AddOptions<GrowthBookHttpContextOptions>();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var options = AddRequestOptions(services, configure);
 
-        services.RemoveAll<IGrowthBookUserContextAccessor>();
-        services.AddSingleton<IGrowthBookUserContextAccessor, HttpContextUserContextAccessor>();
-        return services;
+        // Querystring overrides: unless the app chose, only in Development.
+        options.PostConfigure<IServiceProvider>((o, sp) => o.AllowQueryStringOverrides ??= sp.GetService<IHostEnvironment>()?.IsDevelopment() == true);
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GrowthBookHttpContextOptions>, GrowthBookHttpContextOptionsValidator>());
+        services.TryAddSingleton<HttpContextUserContextAccessor>();
+        services.TryAddSingleton<IGrowthBookUserContextAccessor>(sp => sp.GetRequiredService<HttpContextUserContextAccessor>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, GrowthBookHostFilteringCheck>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Keeps anonymous visitors' sticky buckets in a cookie (<see cref="CookieStickyBucketService"/>), protected with
+    /// Data Protection unless <see cref="CookieStickyBucketOptions.Protect"/> is turned off.
+    /// </summary>
+    /// <param name="builder">The GrowthBook builder.</param>
+    /// <param name="configure">The cookie's settings.</param>
+    /// <example><code>.WithCookieStickyBucketing(o => o.CookieName = "ab")</code></example>
+    public static IGrowthBookBuilder WithCookieStickyBucketing(this IGrowthBookBuilder builder, Action<CookieStickyBucketOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var options = AddRequestOptions(services, configure);
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CookieStickyBucketOptions>, CookieStickyBucketOptionsValidator>());
+        services.TryAddSingleton<CookieStickyBucketService>();
+        services.AddSingleton<IStickyBucketService>(sp => sp.GetRequiredService<CookieStickyBucketService>());
+        return builder;
+    }
+
+    // What a service reading the request's cookies needs: the request, Data Protection, its options.
+    private static OptionsBuilder<TOptions> AddRequestOptions<TOptions>(IServiceCollection services, Action<TOptions>? configure)
+        where TOptions : class
+    {
+        services.AddHttpContextAccessor();
+        services.AddDataProtection();
+        var options = services.AddOptions<TOptions>();
+        return configure is null ? options : options.Configure(configure);
     }
 
     /// <summary>Adds the GrowthBook health check (name <c>growthbook</c> by default).</summary>
@@ -36,14 +74,5 @@ public static class GrowthBookAspNetCoreExtensions
             sp => new GrowthBookHealthCheck(sp.GetRequiredService<GrowthBookClient>(), sp.GetService<TimeProvider>()),
             failureStatus,
             tags));
-    }
-
-    // Called by AddGrowthBook (through GrowthBookAspNetCoreIntegration) so the one-line setup reads HttpContext.
-    internal static void RegisterDefaults(IServiceCollection services)
-    {
-        if (!services.Any(d => d.ServiceType == typeof(IGrowthBookUserContextAccessor)))
-        {
-            services.AddGrowthBookHttpContext();
-        }
     }
 }

@@ -16,8 +16,19 @@ public sealed class UserContext
     /// <summary>The user's attributes.</summary>
     public GrowthBookAttributes Attributes { get; init; } = GrowthBookAttributes.Empty;
 
-    /// <summary>The current page URL, for URL targeting and <c>?experiment-key=N</c> querystring overrides.</summary>
+    /// <summary>
+    /// The current page URL, for URL targeting (<c>urlPatterns</c>) and, while <see cref="AllowQueryStringOverrides"/>
+    /// is true, <c>?experiment-key=N</c> querystring overrides. It does not set the <c>url</c> attribute, which
+    /// conditions read: set both when a condition uses it.
+    /// </summary>
     public string? Url { get; init; }
+
+    /// <summary>
+    /// Whether <c>?experiment-key=N</c> in <see cref="Url"/> forces that variation, as GrowthBook's JS SDK does in a
+    /// browser. Default true. A server that gates access on features should turn it off for users built from requests:
+    /// whoever writes the URL chooses the variation (docs/security.md).
+    /// </summary>
+    public bool AllowQueryStringOverrides { get; init; } = true;
 
     /// <summary>Experiment key → forced variation index (QA and previews).</summary>
     public IReadOnlyDictionary<string, int>? ForcedVariations { get; init; }
@@ -58,6 +69,7 @@ public sealed class UserContext
     {
         Attributes = attributes,
         Url = Url,
+        AllowQueryStringOverrides = AllowQueryStringOverrides,
         ForcedVariations = forcedVariations,
         _forcedFeatureValues = _forcedFeatureValues,
         ForcedFeatures = ForcedFeatures,

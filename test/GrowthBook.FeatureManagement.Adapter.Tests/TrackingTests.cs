@@ -37,13 +37,13 @@ public sealed class TrackingTests
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddFeatureManagement()
-            .AddGrowthBookTelemetry()
-            .AddGrowthBookTrackingPlugin(_ => new CallbackTrackingPlugin((events, _) =>
+            .AddGrowthBook(configuration.GetSection("GrowthBook"))
+            .AddTelemetry()
+            .AddTrackingPlugin(_ => new CallbackTrackingPlugin((events, _) =>
             {
                 batches.Enqueue(events);
                 return ValueTask.CompletedTask;
-            }))
-            .AddGrowthBook(configuration.GetSection("GrowthBook"));
+            }));
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         var client = provider.GetRequiredService<GrowthBookClient>();
         await client.InitializeAsync();
@@ -87,7 +87,7 @@ public sealed class TrackingTests
         builder.Services.AddSingleton<ITargetingContextAccessor>(new TestTargetingContextAccessor());
         builder.Services.AddFeatureManagement()
             .AddGrowthBook(o => o.BootstrapPayload = TestPayloads.Main)
-            .AddGrowthBookTrackingPlugin(_ => new CallbackTrackingPlugin(
+            .AddTrackingPlugin(_ => new CallbackTrackingPlugin(
                 (events, _) =>
                 {
                     foreach (var e in events)

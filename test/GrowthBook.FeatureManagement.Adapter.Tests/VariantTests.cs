@@ -122,6 +122,24 @@ public sealed class VariantTests
     }
 
     [Test]
+    public void AnEmptyArrayOrObjectIsNoSectionAtAll_AsInConfiguration()
+    {
+        using var value = System.Text.Json.JsonDocument.Parse("""{ "tags": [], "extra": {}, "name": "x" }""");
+        var section = VariantMapper.Build(value.RootElement);
+        using var empty = System.Text.Json.JsonDocument.Parse("[]");
+        var whole = VariantMapper.Build(empty.RootElement);
+        Assert.Multiple(() =>
+        {
+            Assert.That(section.GetChildren().Select(c => c.Key), Is.EqualTo(new[] { "name" }), "the empty members are gone");
+            Assert.That(section.GetSection("tags").Exists(), Is.False);
+            Assert.That(section.GetSection("tags").Get<string[]>(), Is.Null, "binds as null, not as an empty array");
+            Assert.That(section.GetSection("extra").Exists(), Is.False);
+            Assert.That(whole.Exists(), Is.False);
+            Assert.That(whole.Value, Is.Null);
+        });
+    }
+
+    [Test]
     public async Task ArraysAreIndexedChildrenAndNullIsNoValue()
     {
         await using var services = await TestServices.BuildAsync();

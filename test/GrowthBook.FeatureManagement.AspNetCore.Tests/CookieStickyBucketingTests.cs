@@ -12,8 +12,8 @@ namespace GrowthBook.FeatureManagement.AspNetCore.Tests;
 
 /// <summary>
 /// The cookie sticky-bucket store in a real in-process host: an anonymous visitor keeps their variation across requests
-/// after the experiment's weights change, the cookie holds GrowthBook's documents as documented, and a tampered cookie
-/// is ignored and replaced.
+/// after the experiment's weights change, the cookie holds GrowthBook's documents as documented (unprotected), and a
+/// tampered cookie is ignored and replaced; protected (the default), the cookie is opaque and a forged one is ignored.
 /// </summary>
 [TestFixture]
 public sealed class CookieStickyBucketingTests
@@ -24,7 +24,7 @@ public sealed class CookieStickyBucketingTests
     public async Task AnAnonymousVisitor_KeepsTheirVariation_AfterTheWeightsChange()
     {
         await using var api = await FakeGrowthBookApi.StartAsync(StickyTestPayloads.AllControl);
-        await using var app = StartApp(api);
+        await using var app = StartApp(api, protect: false);
         using var http = app.CreateClient(ManualCookies);
 
         var (first, cookies) = await VariantAsync(http, cookies: null);
@@ -42,12 +42,7 @@ public sealed class CookieStickyBucketingTests
         });
 
         // GrowthBook flips the weights; the host picks the change up.
-        api.Payload = StickyTestPayloads.AllTreatment;
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while ((await VariantAsync(http, cookies: null)).Name != "1" && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await SwitchToTreatmentAsync(api, http);
 
         Assert.That((await VariantAsync(http, cookies: null)).Name, Is.EqualTo("1"), "a new visitor gets the new weights");
         for (var i = 0; i < 3; i++)
@@ -62,7 +57,7 @@ public sealed class CookieStickyBucketingTests
     public async Task ATamperedCookie_IsIgnored_AndReplaced(string tampered)
     {
         await using var api = await FakeGrowthBookApi.StartAsync(StickyTestPayloads.AllTreatment);
-        await using var app = StartApp(api);
+        await using var app = StartApp(api, protect: false);
         using var http = app.CreateClient(ManualCookies);
 
         var (name, cookies) = await VariantAsync(http, new Dictionary<string, string> { ["gbuuid"] = "visitor-1", ["gbStickyBuckets"] = tampered });
@@ -76,7 +71,7 @@ public sealed class CookieStickyBucketingTests
     public async Task ADocumentInTheCookie_IsHonouredOnlyForItsOwnVisitor()
     {
         await using var api = await FakeGrowthBookApi.StartAsync(StickyTestPayloads.AllTreatment);
-        await using var app = StartApp(api);
+        await using var app = StartApp(api, protect: false);
         using var http = app.CreateClient(ManualCookies);
         var cookie = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(
             """[{"attributeName":"id","attributeValue":"visitor-1","assignments":{"checkout-exp__0":"0"}}]"""));
@@ -91,7 +86,48 @@ public sealed class CookieStickyBucketingTests
         });
     }
 
-    private static TestAppFactory StartApp(FakeGrowthBookApi api) => new(new TestAppSettings
+    [Test]
+    public async Task Protected_TheCookieIsOpaque_TheVisitorStaysSticky_AndAForgedDocumentIsIgnored()
+    {
+        await using var api = await FakeGrowthBookApi.StartAsync(StickyTestPayloads.AllControl);
+        await using var app = StartApp(api, protect: true);
+        using var http = app.CreateClient(ManualCookies);
+        var (first, cookies) = await VariantAsync(http, cookies: null);
+        Assert.That(first, Is.EqualTo("0"));
+        Assert.That(() => JsonDocument.Parse(WebEncoders.Base64UrlDecode(cookies["gbStickyBuckets"])), Throws.InstanceOf<JsonException>(), "not readable JSON");
+
+        await SwitchToTreatmentAsync(api, http);
+
+        // The visitor's own (protected) cookies keep them in 0; a document forged in the plain format, for a visitor
+        // whose anonymous id is genuine, is ignored and replaced.
+        var forged = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(
+            """[{"attributeName":"id","attributeValue":"visitor-1","assignments":{"checkout-exp__0":"0"}}]"""));
+        var own = await VariantAsync(http, cookies);
+        var forgedAttempt = await VariantAsync(http, new Dictionary<string, string>
+        {
+            ["gbuuid"] = TestCookies.AnonymousId(app.Services, "visitor-1"),
+            ["gbStickyBuckets"] = forged,
+        });
+        Assert.Multiple(() =>
+        {
+            Assert.That(own.Name, Is.EqualTo("0"), "sticky through the protected cookie");
+            Assert.That(forgedAttempt.Name, Is.EqualTo("1"), "the forged assignment is not honoured");
+            Assert.That(forgedAttempt.Cookies["gbStickyBuckets"], Is.Not.EqualTo(forged), "and the cookie is replaced");
+        });
+    }
+
+    // GrowthBook flips the weights to the treatment; returns once a new visitor gets it.
+    private static async Task SwitchToTreatmentAsync(FakeGrowthBookApi api, HttpClient http)
+    {
+        api.Payload = StickyTestPayloads.AllTreatment;
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while ((await VariantAsync(http, cookies: null)).Name != "1" && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+    }
+
+    private static TestAppFactory StartApp(FakeGrowthBookApi api, bool protect) => new(new TestAppSettings
     {
         GrowthBook =
         {
@@ -100,7 +136,9 @@ public sealed class CookieStickyBucketingTests
             ["CacheTtl"] = "00:00:00.100",
             ["RefreshStrategy"] = "StaleWhileRevalidate",
         },
-        Services = services => services.AddGrowthBookCookieStickyBucketing(),
+        GrowthBookSetup = growthBook => growthBook
+            .WithHttpContext(o => o.ProtectAnonymousId = protect)
+            .WithCookieStickyBucketing(o => o.Protect = protect),
     });
 
     /// <summary>GETs the checkout variant with the given cookies; returns its name and the cookies after the response.</summary>

@@ -1,6 +1,9 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using GrowthBook.FeatureManagement.AspNetCore;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using NUnit.Framework;
 using RazorPagesDemo.Demo;
@@ -190,7 +193,7 @@ public sealed class DemoBrowserTests
             await page.ReloadAsync();
         }
 
-        using var engine = Engine.Scope(demo.PayloadFile, await AnonymousIdAsync(page), "US", "free");
+        using var engine = Engine.Scope(demo.PayloadFile, await AnonymousIdAsync(page, demo), "US", "free");
         await Expect(page.Locator("#payload-updated")).ToHaveTextAsync("2026-11-21T08:00:00.000Z");
         await Expect(page.Locator("#welcome-banner")).ToHaveTextAsync(engine.GetFeatureValue("welcome-banner", ""));
         Assert.That(await page.Locator("#welcome-banner").TextContentAsync(), Is.Not.EqualTo(before));
@@ -247,11 +250,13 @@ public sealed class DemoBrowserTests
         await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
     }
 
-    /// <summary>The anonymous id the demo gave this browser (its <c>gbuuid</c> cookie).</summary>
-    private static async Task<string> AnonymousIdAsync(IPage page)
+    /// <summary>The anonymous id the demo gave this browser (in its <c>gbuuid</c> cookie, protected with the demo's keys).</summary>
+    private async Task<string> AnonymousIdAsync(IPage page, DemoHost? demo = null)
     {
         var cookies = await page.Context.CookiesAsync();
-        return cookies.Single(c => c.Name == "gbuuid").Value;
+        var cookie = cookies.Single(c => c.Name == "gbuuid").Value;
+        return (demo ?? _demo).Services.GetRequiredService<IDataProtectionProvider>()
+            .CreateProtector(HttpContextUserContextAccessor.AnonymousIdProtectionPurpose).Unprotect(cookie);
     }
 
     private static string RepositoryRoot()

@@ -11,10 +11,11 @@ public static class BundledPayload
 {
     private const string ResourceName = "RazorPagesDemo.features.json";
 
-    /// <summary>Resolves the bootstrap file as described on <see cref="BundledPayload"/>.</summary>
-    public static IServiceCollection AddBundledGrowthBookPayload(this IServiceCollection services)
+    /// <summary>Resolves the bootstrap file as described on <see cref="BundledPayload"/> (an extension of the GrowthBook builder, as a package would add one).</summary>
+    public static IGrowthBookBuilder WithBundledPayload(this IGrowthBookBuilder builder)
     {
-        services.AddOptions<GrowthBookClientOptions>().PostConfigure<IHostEnvironment>((options, environment) =>
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<GrowthBookClientOptions>().PostConfigure<IHostEnvironment>((options, environment) =>
         {
             if (string.IsNullOrWhiteSpace(options.BootstrapFile))
             {
@@ -35,7 +36,7 @@ public static class BundledPayload
             options.BootstrapFile = null;
             options.BootstrapPayload ??= ReadEmbedded();
         });
-        return services;
+        return builder;
     }
 
     /// <summary>The payload embedded in the demo's assembly.</summary>

@@ -2,6 +2,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace GrowthBook.FeatureManagement.AspNetCore;
@@ -13,41 +15,49 @@ namespace GrowthBook.FeatureManagement.AspNetCore;
 /// <para>
 /// Format: cookie <see cref="CookieStickyBucketOptions.CookieName"/> (default <c>gbStickyBuckets</c>) whose value is the
 /// base64url (no padding) of the UTF-8 JSON array of GrowthBook documents,
-/// <c>[{"attributeName":"id","attributeValue":"…","assignments":{"exp__0":"1"}}]</c>, or with
-/// <see cref="CookieStickyBucketOptions.Protect"/> that array protected by Data Protection. A cookie that is too long,
-/// not decodable, not authentic or not such an array is ignored as a whole (and replaced on the next save).
+/// <c>[{"attributeName":"id","attributeValue":"…","assignments":{"exp__0":"1"}}]</c>, protected by Data Protection
+/// while <see cref="CookieStickyBucketOptions.Protect"/> is true (the default). A cookie that is too long, not
+/// decodable, not authentic or not such an array is ignored as a whole (logged at Debug, and replaced on the next save).
 /// </para>
-/// Register it with <c>services.AddGrowthBookCookieStickyBucketing()</c>. Outside a request it stores nothing.
+/// Register it with <c>AddGrowthBook(…).WithCookieStickyBucketing()</c>. Outside a request it stores nothing.
 /// </summary>
 public sealed class CookieStickyBucketService : IStickyBucketService
 {
-    private const string Purpose = "GrowthBook.FeatureManagement.StickyBuckets";
+    internal const string Purpose = "GrowthBook.FeatureManagement.StickyBuckets";
     private static readonly object ItemKey = new();
 
     private readonly IHttpContextAccessor _httpContextAccessor;
     private readonly CookieStickyBucketOptions _options;
     private readonly IDataProtector? _protector;
+    private readonly ILogger _logger;
 
     /// <summary>Creates the service.</summary>
     /// <param name="httpContextAccessor">The current request.</param>
     /// <param name="options">The cookie's settings.</param>
-    /// <param name="dataProtection">Data Protection, needed when <see cref="CookieStickyBucketOptions.Protect"/> is set.</param>
-    /// <exception cref="InvalidOperationException"><see cref="CookieStickyBucketOptions.Protect"/> is set without Data Protection.</exception>
-    public CookieStickyBucketService(IHttpContextAccessor httpContextAccessor, IOptions<CookieStickyBucketOptions> options, IDataProtectionProvider? dataProtection = null)
+    /// <param name="dataProtection">Data Protection, needed while <see cref="CookieStickyBucketOptions.Protect"/> is true.</param>
+    /// <param name="logger">Where a rejected cookie is logged (Debug).</param>
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="CookieStickyBucketOptions.Protect"/> is true and there is no Data Protection.</exception>
+    public CookieStickyBucketService(
+        IHttpContextAccessor httpContextAccessor,
+        IOptions<CookieStickyBucketOptions> options,
+        IDataProtectionProvider? dataProtection = null,
+        ILogger<CookieStickyBucketService>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(httpContextAccessor);
         ArgumentNullException.ThrowIfNull(options);
         _httpContextAccessor = httpContextAccessor;
         _options = options.Value;
-        if (string.IsNullOrWhiteSpace(_options.CookieName) || _options.MaxCookieLength <= 0 || _options.CookieLifetime <= TimeSpan.Zero)
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        if (new CookieStickyBucketOptionsValidator().Validate(null, _options) is { Failed: true } invalid)
         {
-            throw new ArgumentException("CookieStickyBucketOptions: CookieName must be set, MaxCookieLength and CookieLifetime positive.", nameof(options));
+            throw new ArgumentException(invalid.FailureMessage, nameof(options));
         }
 
         if (_options.Protect)
         {
             _protector = (dataProtection ?? throw new InvalidOperationException(
-                "CookieStickyBucketOptions.Protect needs ASP.NET Core Data Protection: call services.AddDataProtection()."))
+                "CookieStickyBucketOptions.Protect needs ASP.NET Core Data Protection: call services.AddDataProtection(), or set Protect to false."))
                 .CreateProtector(Purpose);
         }
     }
@@ -107,17 +117,30 @@ public sealed class CookieStickyBucketService : IStickyBucketService
             return jar;
         }
 
-        jar = new CookieJar(Read(context.Request.Cookies[_options.CookieName]));
+        var cookie = context.Request.Cookies[_options.CookieName];
+        var documents = Read(cookie);
+        if (documents is null)
+        {
+            AspNetCoreLog.StickyBucketCookieRejected(_logger, _options.CookieName);
+        }
+
+        jar = new CookieJar(documents ?? []);
         context.Items[ItemKey] = jar;
         return jar;
     }
 
-    // Client input: anything but a well-formed (and, when protected, authentic) array of documents is ignored.
-    private List<StickyAssignmentsDocument> Read(string? cookie)
+    // Client input: anything but a well-formed (and, when protected, authentic) array of documents is ignored: null
+    // for a cookie that is there but rejected.
+    private List<StickyAssignmentsDocument>? Read(string? cookie)
     {
-        if (string.IsNullOrEmpty(cookie) || cookie.Length > _options.MaxCookieLength)
+        if (string.IsNullOrEmpty(cookie))
         {
             return [];
+        }
+
+        if (cookie.Length > _options.MaxCookieLength)
+        {
+            return null;
         }
 
         try
@@ -131,7 +154,7 @@ public sealed class CookieStickyBucketService : IStickyBucketService
             using var json = JsonDocument.Parse(bytes);
             if (json.RootElement.ValueKind != JsonValueKind.Array)
             {
-                return [];
+                return null;
             }
 
             var documents = new List<StickyAssignmentsDocument>();
@@ -139,7 +162,7 @@ public sealed class CookieStickyBucketService : IStickyBucketService
             {
                 if (StickyAssignmentsDocument.FromJson(item) is not { } document)
                 {
-                    return [];
+                    return null;
                 }
 
                 documents.Add(document);
@@ -149,7 +172,7 @@ public sealed class CookieStickyBucketService : IStickyBucketService
         }
         catch (Exception e) when (e is FormatException or JsonException or System.Security.Cryptography.CryptographicException)
         {
-            return [];
+            return null;
         }
     }
 

@@ -252,11 +252,18 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
     }
 
     /// <summary>
-    /// Evaluates against a payload snapshot, with the user's sticky-bucket documents (loaded once per user context;
-    /// synchronous when there is no store or they are already loaded).
+    /// Evaluates a feature for a user against a payload snapshot the caller already holds (for example one it just
+    /// checked the feature's presence in: the check and the evaluation then see the same payload), with the client's
+    /// overrides, tracking and the user's sticky-bucket documents (loaded once per user context; synchronous when there
+    /// is no store or they are already loaded). Not for remote evaluation.
     /// </summary>
-    internal ValueTask<FeatureResult> EvalFeatureAsync(GrowthBookPayload payload, string key, UserContext user, CancellationToken cancellationToken)
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="InvalidOperationException">The client uses remote evaluation.</exception>
+    public ValueTask<FeatureResult> EvalFeatureAsync(GrowthBookPayload payload, string key, UserContext user, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(payload);
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(user);
         if (_sticky is null)
         {
             return new ValueTask<FeatureResult>(EvalFeature(payload, key, user));

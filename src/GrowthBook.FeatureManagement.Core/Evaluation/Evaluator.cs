@@ -179,8 +179,8 @@ internal static class Evaluator
             return Exit(ctx, exp, featureId, exitResultNeeded);
         }
 
-        // 3. Querystring override.
-        if (!string.IsNullOrEmpty(user.Url) && UrlTargeting.GetQueryStringOverride(exp.Key, user.Url, numVariations) is { } qsOverride)
+        // 3. Querystring override (unless the user context turns them off).
+        if (user.AllowQueryStringOverrides && !string.IsNullOrEmpty(user.Url) && UrlTargeting.GetQueryStringOverride(exp.Key, user.Url, numVariations) is { } qsOverride)
         {
             return GetExperimentResult(ctx, exp, qsOverride, hashUsed: false, featureId);
         }

@@ -70,10 +70,8 @@ public sealed class TestApp
                 context.Result = new ContentResult { StatusCode = StatusCodes.Status403Forbidden, Content = "disabled: " + string.Join(",", features) });
         }
 
-        featureManagement.AddGrowthBook(configuration.GetSection("GrowthBook"));
-
-        // ... and the HttpContext attributes configured: claims passed on as attributes, an Enrich hook.
-        services.AddGrowthBookHttpContext(o =>
+        // ... with the HttpContext attributes configured: claims passed on as attributes, an Enrich hook.
+        var growthBook = featureManagement.AddGrowthBook(configuration.GetSection("GrowthBook")).WithHttpContext(o =>
         {
             o.ClaimAttributes["country"] = "country";
             o.ClaimAttributes[ClaimTypes.Role] = "roles";
@@ -86,6 +84,7 @@ public sealed class TestApp
                 }
             };
         });
+        settings.GrowthBookSetup?.Invoke(growthBook);
         services.AddHealthChecks().AddGrowthBook();
         settings.Services?.Invoke(services);
     }

@@ -14,6 +14,9 @@ internal sealed class TestAppSettings
     /// <summary>More services, registered after the app's own (so they win).</summary>
     public Action<IServiceCollection>? Services { get; init; }
 
+    /// <summary>More of the GrowthBook setup, hung from the builder <c>AddGrowthBook</c> returned.</summary>
+    public Action<IGrowthBookBuilder>? GrowthBookSetup { get; init; }
+
     /// <summary>The app over a bootstrap payload (offline).</summary>
     public static TestAppSettings Bootstrap(string payload = Testing.TestPayloads.Main) => new() { GrowthBook = { ["BootstrapPayload"] = payload } };
 }

@@ -1,4 +1,5 @@
 using GrowthBook.FeatureManagement.AspNetCore;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,7 @@ namespace GrowthBook.FeatureManagement.Tests.StickyBucketing;
 /// <see cref="CookieStickyBucketService"/> driven as a browser drives it: saves go into the current request's response;
 /// every load starts a new request that carries the cookie the previous response set (its <c>OnStarting</c>
 /// callbacks are run, as the server runs them when the response starts). So documents only survive by a real cookie
-/// round trip.
+/// round trip, protected as by default (keys of this store's own).
 /// </summary>
 internal sealed class CookieRoundTripStore : IStickyBucketService
 {
@@ -22,7 +23,7 @@ internal sealed class CookieRoundTripStore : IStickyBucketService
 
     public CookieRoundTripStore()
     {
-        _service = new CookieStickyBucketService(_accessor, Options.Create(_options));
+        _service = new CookieStickyBucketService(_accessor, Options.Create(_options), new EphemeralDataProtectionProvider());
         NextRequest();
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GrowthBook.FeatureManagement.Tests.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.FeatureManagement;
 using NUnit.Framework;
 using StackExchange.Redis;
 using static GrowthBook.FeatureManagement.Tests.StickyBucketing.StickyPayloads;
@@ -149,13 +150,13 @@ public sealed class StickyBucketRedisTests : ClientTestBase
     }
 
     [Test]
-    public async Task AddGrowthBookRedisStickyBucketing_RegistersTheStoreOverTheRegisteredConnection()
+    public async Task WithRedisStickyBucketing_RegistersTheStoreOverTheRegisteredConnection()
     {
         var prefix = NewPrefix();
         var services = new ServiceCollection();
         services.AddSingleton<IStickyBucketService>(new InMemoryStickyBucketService());
         services.AddSingleton<IConnectionMultiplexer>(await TestRedis.SharedAsync());
-        services.AddGrowthBookRedisStickyBucketing(o => o.KeyPrefix = prefix);
+        services.AddFeatureManagement().AddGrowthBook(o => o.BootstrapPayload = "{}").WithRedisStickyBucketing(o => o.KeyPrefix = prefix);
         await using var provider = services.BuildServiceProvider();
 
         var store = provider.GetRequiredService<IStickyBucketService>();
@@ -163,7 +164,8 @@ public sealed class StickyBucketRedisTests : ClientTestBase
 
         Assert.Multiple(async () =>
         {
-            Assert.That(store, Is.InstanceOf<RedisStickyBucketService>(), "it replaces the store registered before");
+            Assert.That(store, Is.InstanceOf<RedisStickyBucketService>(), "registered last, it is the store");
+            Assert.That(provider.GetRequiredService<GrowthBookClient>(), Is.Not.Null);
             Assert.That((string?)await (await TestRedis.SharedAsync()).GetDatabase().StringGetAsync(prefix + "id||u1"), Does.Contain("\"e__0\":\"1\""));
         });
     }

@@ -45,8 +45,8 @@ public sealed class AspNetCoreLoadTests
             o.ApiHost = _api.BaseUrl;
             o.ClientKey = CapturedOutput.ClientKey;
             o.RefreshStrategy = RefreshStrategy.None;
-        }).AddGrowthBookTelemetry(); // GrowthBook's activities and log publisher, under the secrets scan too
-        builder.Services.AddGrowthBookHttpContext(o =>
+        }).AddTelemetry() // GrowthBook's activities and log publisher, under the secrets scan too
+        .WithHttpContext(o =>
         {
             o.IssueAnonymousIdCookie = false;
             o.Enrich = (context, attributes) =>
