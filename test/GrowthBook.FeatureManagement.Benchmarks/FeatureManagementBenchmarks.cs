@@ -123,8 +123,8 @@ public class FeatureManagementBenchmarks
     private void Verify()
     {
         const int Users = AnchorPayload.UserCount;
-        Check(DictionaryLookup(), nameof(DictionaryLookup));
-        Check(FmPlain() && DelegatedPlain() && GbPlain(), "plain flags on");
+        Checks.That(DictionaryLookup(), nameof(DictionaryLookup));
+        Checks.That(FmPlain() && DelegatedPlain() && GbPlain(), "plain flags on");
 
         var client = _gbServices.GetRequiredService<GrowthBookClient>();
         int fmPercentageOn = 0, delegatedPercentageOn = 0, fmTreatment = 0, gbVariationOne = 0;
@@ -134,20 +134,20 @@ public class FeatureManagementBenchmarks
         {
             // One user per pass on both sides: each accessor-reading call below moves its accessor one user on.
             _fmUsers.Next = i;
-            Check(FmTargeting(), nameof(FmTargeting) + " on for group US");
+            Checks.That(FmTargeting(), nameof(FmTargeting) + " on for group US");
             _fmUsers.Next = i;
             var fm = FmVariantPercentile();
             _gbUsers.Next = i;
             var delegated = DelegatedVariantPercentile();
-            Check(fm.Name is Flags.Control or Flags.Treatment && delegated.Name == fm.Name && delegated.Configuration?.Value == fm.Configuration?.Value, "delegated variant equals Microsoft.FeatureManagement's for " + RotatingUsers.UserId(i));
+            Checks.That(fm.Name is Flags.Control or Flags.Treatment && delegated.Name == fm.Name && delegated.Configuration?.Value == fm.Configuration?.Value, "delegated variant equals Microsoft.FeatureManagement's for " + RotatingUsers.UserId(i));
             fmTreatment += fm.Name == Flags.Treatment ? 1 : 0;
 
             _gbUsers.Next = i;
-            Check(GbTargeted(), nameof(GbTargeted) + " on for a US adult");
+            Checks.That(GbTargeted(), nameof(GbTargeted) + " on for a US adult");
             _gbUsers.Next = i;
             var gb = GbVariantExperiment();
             var expected = client.EvalFeature(AnchorPayload.ExperimentFlag, AnchorPayload.CreateUsers()[i]);
-            Check(expected.ExperimentResult is { } result && gb.Name == result.Key && gb.Configuration?.Value == (expected.On ? "True" : "False"), "GrowthBook variant equals the engine's for " + RotatingUsers.UserId(i));
+            Checks.That(expected.ExperimentResult is { } result && gb.Name == result.Key && gb.Configuration?.Value == (expected.On ? "True" : "False"), "GrowthBook variant equals the engine's for " + RotatingUsers.UserId(i));
             gbVariationOne += gb.Name == "1" ? 1 : 0;
 
             fmPercentageOn += FmPercentage() ? 1 : 0;
@@ -161,13 +161,5 @@ public class FeatureManagementBenchmarks
     }
 
     private static void CheckHalf(int count, string what)
-        => Check(count is > AnchorPayload.UserCount * 40 / 100 and < AnchorPayload.UserCount * 60 / 100, $"{what}: {count} of {AnchorPayload.UserCount}, expected about half");
-
-    private static void Check(bool ok, string what)
-    {
-        if (!ok)
-        {
-            throw new InvalidOperationException("Wrong answer: " + what + ".");
-        }
-    }
+        => Checks.That(count is > AnchorPayload.UserCount * 40 / 100 and < AnchorPayload.UserCount * 60 / 100, $"{what}: {count} of {AnchorPayload.UserCount}, expected about half");
 }

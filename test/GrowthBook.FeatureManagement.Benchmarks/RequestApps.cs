@@ -1,0 +1,167 @@
+using System.Globalization;
+using System.Security.Claims;
+using GrowthBook.FeatureManagement.AspNetCore;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ApplicationParts;
+using Microsoft.AspNetCore.Mvc.Controllers;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.FeatureManagement;
+using Microsoft.FeatureManagement.FeatureFilters;
+using Microsoft.FeatureManagement.Mvc;
+using Flags = GrowthBook.FeatureManagement.Benchmarks.FeatureManagementFlags;
+
+namespace GrowthBook.FeatureManagement.Benchmarks;
+
+/// <summary>
+/// The web apps of <see cref="RequestBenchmarks"/>, in process on <see cref="TestServer"/>: the same MVC app (one
+/// controller, <c>[FeatureGate]</c> plus four flag checks) set up as each library's docs say, over the same
+/// configuration flags (<see cref="FeatureManagementFlags"/>). Production environment, <c>AllowedHosts</c> set, no
+/// logging providers (so that no request writes a log line on either side).
+/// </summary>
+internal static class RequestApps
+{
+    /// <summary>
+    /// Microsoft.FeatureManagement 4.7.0 alone: <c>AddFeatureManagement().WithTargeting&lt;ClaimsTargetingContextAccessor&gt;()</c>
+    /// and the <see cref="IHttpContextAccessor"/> that accessor reads.
+    /// </summary>
+    public static WebApplication Microsoft() => Start<MicrosoftProductsController>(services =>
+    {
+        services.AddHttpContextAccessor();
+        services.AddFeatureManagement().WithTargeting<ClaimsTargetingContextAccessor>();
+    });
+
+    /// <summary>
+    /// GrowthBook: <c>AddFeatureManagement().AddGrowthBook(…).WithHttpContext(…)</c> with the request payload bootstrapped,
+    /// the country and role claims passed on as attributes, and Data Protection keys in <paramref name="keyFolder"/>.
+    /// </summary>
+    public static WebApplication GrowthBook(string keyFolder, bool protectAnonymousId = true)
+    {
+        var payload = RequestPayload.Json();
+        return Start<GrowthBookProductsController>(services =>
+        {
+            services.AddFeatureManagement()
+                .AddGrowthBook(o => o.BootstrapPayload = payload)
+                .WithHttpContext(o =>
+                {
+                    o.ClaimAttributes[ClaimTypes.Country] = "country";
+                    o.ClaimAttributes[ClaimTypes.Role] = "roles";
+                    o.ProtectAnonymousId = protectAnonymousId;
+                });
+            services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(keyFolder));
+        });
+    }
+
+    /// <summary>The anonymous id cookie's value for <paramref name="id"/>, as the GrowthBook app writes it.</summary>
+    public static string ProtectAnonymousId(WebApplication app, string id)
+        => app.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector(HttpContextUserContextAccessor.AnonymousIdProtectionPurpose).Protect(id);
+
+    private static WebApplication Start<TController>(Action<IServiceCollection> featureManagement)
+        where TController : ControllerBase
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = Environments.Production,
+            ContentRootPath = AppContext.BaseDirectory,
+            ApplicationName = typeof(RequestApps).Assembly.GetName().Name,
+        });
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Configuration["AllowedHosts"] = "localhost";
+        builder.Configuration.AddInMemoryCollection(Flags.Data());
+        builder.Services.AddControllers().ConfigureApplicationPartManager(parts => parts.FeatureProviders.Add(new OnlyController(typeof(TController))));
+        featureManagement(builder.Services);
+
+        var app = builder.Build();
+        app.MapControllers();
+        app.StartAsync().GetAwaiter().GetResult();
+        return app;
+    }
+
+    /// <summary>Keeps one controller of this assembly, so that each app serves its own <c>/products</c>.</summary>
+    private sealed class OnlyController(Type controller) : IApplicationFeatureProvider<ControllerFeature>
+    {
+        public void PopulateFeature(IEnumerable<ApplicationPart> parts, ControllerFeature feature)
+        {
+            foreach (var type in feature.Controllers.Where(t => t.AsType() != controller).ToList())
+            {
+                feature.Controllers.Remove(type);
+            }
+        }
+    }
+}
+
+/// <summary>
+/// What Microsoft.FeatureManagement's docs show for targeting in a web app: the user id and groups from the signed-in
+/// user's claims (here the name identifier; country and role claims as groups), computed once per request.
+/// </summary>
+internal sealed class ClaimsTargetingContextAccessor(IHttpContextAccessor httpContextAccessor) : ITargetingContextAccessor
+{
+    private static readonly object ItemKey = new();
+
+    public ValueTask<TargetingContext> GetContextAsync()
+    {
+        var context = httpContextAccessor.HttpContext;
+        if (context is null)
+        {
+            return new ValueTask<TargetingContext>(new TargetingContext());
+        }
+
+        if (context.Items.TryGetValue(ItemKey, out var cached) && cached is TargetingContext targeting)
+        {
+            return new ValueTask<TargetingContext>(targeting);
+        }
+
+        var user = context.User;
+        var groups = new List<string>();
+        foreach (var claim in user.Claims)
+        {
+            if (claim.Type is ClaimTypes.Country or ClaimTypes.Role)
+            {
+                groups.Add(claim.Value);
+            }
+        }
+
+        targeting = new TargetingContext { UserId = user.FindFirst(ClaimTypes.NameIdentifier)?.Value, Groups = groups };
+        context.Items[ItemKey] = targeting;
+        return new ValueTask<TargetingContext>(targeting);
+    }
+}
+
+/// <summary>The page both apps serve; <see cref="Answers"/> writes what the four checks gave, for the set-up checks.</summary>
+public abstract class ProductsController(IVariantFeatureManager features) : ControllerBase
+{
+    protected async Task<IActionResult> Answers(string plain, string rollout, string variant, string button, CancellationToken cancellationToken)
+    {
+        var isPlain = await features.IsEnabledAsync(plain, cancellationToken);
+        var isRollout = await features.IsEnabledAsync(rollout, cancellationToken);
+        var variantValue = await features.GetVariantAsync(variant, cancellationToken);
+        var buttonValue = await features.GetVariantAsync(button, cancellationToken);
+        return Content(string.Create(CultureInfo.InvariantCulture, $"{isPlain}|{isRollout}|{variantValue?.Name}={variantValue?.Configuration?.Value}|{buttonValue?.Name}={buttonValue?.Configuration?.Value}"));
+    }
+}
+
+/// <summary>The page on Microsoft.FeatureManagement's configuration flags.</summary>
+public sealed class MicrosoftProductsController(IVariantFeatureManager features) : ProductsController(features)
+{
+    [HttpGet(RequestUsers.Path)]
+    [FeatureGate(Flags.Gate)]
+    public Task<IActionResult> Index(CancellationToken cancellationToken)
+        => Answers(Flags.Plain, Flags.Rollout, Flags.Variant, Flags.Button, cancellationToken);
+}
+
+/// <summary>The page on GrowthBook features.</summary>
+public sealed class GrowthBookProductsController(IVariantFeatureManager features) : ProductsController(features)
+{
+    [HttpGet(RequestUsers.Path)]
+    [FeatureGate(RequestPayload.Gate)]
+    public Task<IActionResult> Index(CancellationToken cancellationToken)
+        => Answers(AnchorPayload.BoolFlag, RequestPayload.Rollout, AnchorPayload.ExperimentFlag, RequestPayload.Button, cancellationToken);
+}
