@@ -87,28 +87,16 @@ public class RequestBenchmarks
     /// <summary>One request, read to its end (the app has then run its whole pipeline); its status code.</summary>
     private static async Task<int> SendAsync(TestServer server, RequestUser user)
     {
-        var context = await server.SendAsync(c => Describe(c, user));
+        var context = await server.SendAsync(user.Describe);
         await context.Response.Body.CopyToAsync(Stream.Null);
         return context.Response.StatusCode;
     }
 
     private static async Task<(int Status, string Body, bool SetCookie)> SendForAnswersAsync(TestServer server, RequestUser user)
     {
-        var context = await server.SendAsync(c => Describe(c, user));
+        var context = await server.SendAsync(user.Describe);
         using var reader = new StreamReader(context.Response.Body, Encoding.UTF8);
         return (context.Response.StatusCode, await reader.ReadToEndAsync(), context.Response.Headers.SetCookie.Count > 0);
-    }
-
-    private static void Describe(HttpContext context, RequestUser user)
-    {
-        var request = context.Request;
-        request.Method = HttpMethods.Get;
-        request.Path = RequestUsers.Path;
-        request.QueryString = new QueryString(RequestUsers.Query);
-        request.Headers.UserAgent = user.UserAgent;
-        request.Headers.Cookie = user.Cookie;
-        request.Headers.Accept = "text/plain";
-        context.User = user.Principal;
     }
 
     /// <summary>Throws unless both apps answer every user right, so that wrong answers cannot be measured as fast ones.</summary>
@@ -174,7 +162,7 @@ public class RequestBenchmarks
     private void CheckAttributes(RequestUser user)
     {
         var context = new DefaultHttpContext();
-        Describe(context, user);
+        user.Describe(context);
         context.Request.Scheme = "http";
         context.Request.Host = new HostString("localhost");
         var httpContextAccessor = _growthBookApp.Services.GetRequiredService<IHttpContextAccessor>();

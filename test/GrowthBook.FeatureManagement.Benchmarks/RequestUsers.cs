@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
 
 namespace GrowthBook.FeatureManagement.Benchmarks;
 
@@ -78,4 +79,18 @@ internal sealed record RequestUser(
     string Cookie,
     string UserAgent,
     string Browser,
-    string DeviceType);
+    string DeviceType)
+{
+    /// <summary>Makes <paramref name="context"/> this visitor's GET of <see cref="RequestUsers.Path"/> and <see cref="RequestUsers.Query"/>.</summary>
+    public void Describe(HttpContext context)
+    {
+        var request = context.Request;
+        request.Method = HttpMethods.Get;
+        request.Path = RequestUsers.Path;
+        request.QueryString = new QueryString(RequestUsers.Query);
+        request.Headers.UserAgent = UserAgent;
+        request.Headers.Cookie = Cookie;
+        request.Headers.Accept = "text/plain";
+        context.User = Principal;
+    }
+}
