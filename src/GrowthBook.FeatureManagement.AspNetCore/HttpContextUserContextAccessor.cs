@@ -1,6 +1,11 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -25,6 +30,17 @@ public sealed class HttpContextUserContextAccessor : IGrowthBookUserContextAcces
     /// </summary>
     public const string AnonymousIdProtectionPurpose = "GrowthBook.FeatureManagement.AnonymousId";
     private static readonly object ItemKey = new();
+    private static readonly object BoxedTrue = true;
+    private static readonly object BoxedFalse = false;
+    private static readonly SearchValues<char> IdCharacters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+
+    private static readonly string[] UtmNames = ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"];
+
+    // id, anonymousId, loggedIn, url, path, host, query, userAgent, browser, deviceType and five utm_* parameters.
+    private const int MaxStandardAttributes = 15;
+
+    [ThreadStatic]
+    private static List<KeyValuePair<string, object?>>? t_attributes;
 
     private readonly IHttpContextAccessor _httpContextAccessor;
     private readonly GrowthBookHttpContextOptions _options;
@@ -84,49 +100,148 @@ public sealed class HttpContextUserContextAccessor : IGrowthBookUserContextAcces
         context.Items[ItemKey] = user;
     }
 
+    // Per request: the attributes are gathered into a list this thread reuses (GrowthBookAttributes copies them); claims and
+    // query parameters are read without LINQ or a parsed query collection.
     private UserContext Build(HttpContext context)
     {
         var request = context.Request;
-        var attributes = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var principal = context.User;
         var anonymousId = AnonymousId(context);
-        var userId = context.User.Identity?.IsAuthenticated == true
-            ? context.User.FindFirst(_options.IdClaimType)?.Value ?? context.User.FindFirst("sub")?.Value
+        var userId = principal.Identity?.IsAuthenticated == true
+            ? principal.FindFirst(_options.IdClaimType)?.Value ?? principal.FindFirst("sub")?.Value
             : null;
-        attributes["id"] = userId ?? anonymousId;
-        if (anonymousId is not null)
+        var url = $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}{request.QueryString}";
+        var userAgent = request.Headers.UserAgent.ToString();
+
+        var attributes = t_attributes ?? new List<KeyValuePair<string, object?>>(MaxStandardAttributes);
+        t_attributes = null; // taken: a claims principal or Enrich hook that reads the user again gets a list of its own
+        try
         {
-            attributes["anonymousId"] = anonymousId;
+            attributes.Add(new("id", userId ?? anonymousId));
+            if (anonymousId is not null)
+            {
+                attributes.Add(new("anonymousId", anonymousId));
+            }
+
+            attributes.Add(new("loggedIn", userId is not null ? BoxedTrue : BoxedFalse));
+            attributes.Add(new("url", url));
+            attributes.Add(new("path", request.Path.Value ?? "/"));
+            attributes.Add(new("host", request.Host.Host));
+            attributes.Add(new("query", request.QueryString.Value ?? ""));
+            attributes.Add(new("userAgent", userAgent));
+            attributes.Add(new("browser", UserAgents.Browser(userAgent)));
+            attributes.Add(new("deviceType", UserAgents.DeviceType(userAgent)));
+            AddUtmParameters(context, attributes);
+            AddClaims(principal, attributes);
+            return new UserContext { Attributes = ToAttributes(context, attributes), Url = url, AllowQueryStringOverrides = _allowQueryStringOverrides };
+        }
+        finally
+        {
+            attributes.Clear();
+            t_attributes = attributes;
+        }
+    }
+
+    // utm_* query parameters as request.Query gives them (names ignoring case, decoded), in UtmNames' order. Read from the
+    // query string, with ASP.NET Core's own parser of name/value pairs, when nothing has parsed the query yet (a query
+    // feature set by the app might not be the query string's); request.Query joins a repeated name's values, so one goes there too.
+    private static void AddUtmParameters(HttpContext context, List<KeyValuePair<string, object?>> attributes)
+    {
+        var found = default(UtmValues);
+        if (context.Features.Get<IQueryFeature>() is null && TryReadUtmParameters(context.Request.QueryString.Value, ref found))
+        {
+            for (var i = 0; i < UtmNames.Length; i++)
+            {
+                if (found[i] is { } value)
+                {
+                    attributes.Add(new(UtmNames[i], value));
+                }
+            }
+
+            return;
         }
 
-        attributes["loggedIn"] = userId is not null;
-        var url = $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}{request.QueryString}";
-        attributes["url"] = url;
-        attributes["path"] = request.Path.Value ?? "/";
-        attributes["host"] = request.Host.Host;
-        attributes["query"] = request.QueryString.Value ?? "";
-        var userAgent = request.Headers.UserAgent.ToString();
-        attributes["userAgent"] = userAgent;
-        attributes["browser"] = UserAgents.Browser(userAgent);
-        attributes["deviceType"] = UserAgents.DeviceType(userAgent);
-        foreach (var utm in (ReadOnlySpan<string>)["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"])
+        foreach (var utm in UtmNames)
         {
-            if (request.Query.TryGetValue(utm, out var value) && value.Count > 0)
+            if (context.Request.Query.TryGetValue(utm, out var value) && value.Count > 0)
             {
-                attributes[utm] = value.ToString();
+                attributes.Add(new(utm, value.ToString()));
+            }
+        }
+    }
+
+    private static bool TryReadUtmParameters(string? query, ref UtmValues found)
+    {
+        foreach (var pair in new QueryStringEnumerable(query))
+        {
+            var name = pair.DecodeName().Span;
+            for (var i = 0; i < UtmNames.Length; i++)
+            {
+                if (name.Equals(UtmNames[i], StringComparison.OrdinalIgnoreCase))
+                {
+                    if (found[i] is not null)
+                    {
+                        return false;
+                    }
+
+                    found[i] = pair.DecodeValue().ToString();
+                    break;
+                }
             }
         }
 
+        return true;
+    }
+
+    [InlineArray(5)]
+    private struct UtmValues
+    {
+        private string? _value;
+    }
+
+    // Each mapped claim type: one value as a string, several as an array.
+    private void AddClaims(ClaimsPrincipal principal, List<KeyValuePair<string, object?>> attributes)
+    {
         foreach (var (claimType, attribute) in _options.ClaimAttributes)
         {
-            var values = context.User.FindAll(claimType).Select(c => c.Value).ToArray();
-            if (values.Length > 0)
+            string? first = null;
+            List<string>? values = null;
+            foreach (var claim in principal.FindAll(claimType))
             {
-                attributes[attribute] = values.Length == 1 ? values[0] : values;
+                if (first is null)
+                {
+                    first = claim.Value;
+                }
+                else
+                {
+                    (values ??= [first]).Add(claim.Value);
+                }
+            }
+
+            if (first is not null)
+            {
+                attributes.Add(new(attribute, values is null ? first : values.ToArray()));
             }
         }
+    }
 
-        _options.Enrich?.Invoke(context, attributes);
-        return new UserContext { Attributes = GrowthBookAttributes.From(attributes), Url = url, AllowQueryStringOverrides = _allowQueryStringOverrides };
+    // The attributes as a dictionary only when the Enrich hook needs one: assigned in order, so a repeated name keeps its
+    // first place and its last value, as GrowthBookAttributes.From does with the list.
+    private GrowthBookAttributes ToAttributes(HttpContext context, List<KeyValuePair<string, object?>> attributes)
+    {
+        if (_options.Enrich is not { } enrich)
+        {
+            return GrowthBookAttributes.From(attributes);
+        }
+
+        var dictionary = new Dictionary<string, object?>(attributes.Count, StringComparer.Ordinal);
+        foreach (var (name, value) in attributes)
+        {
+            dictionary[name] = value;
+        }
+
+        enrich(context, dictionary);
+        return GrowthBookAttributes.From(dictionary);
     }
 
     private string? AnonymousId(HttpContext context)
@@ -184,5 +299,5 @@ public sealed class HttpContextUserContextAccessor : IGrowthBookUserContextAcces
     }
 
     private static bool IsValidId(string value)
-        => value.Length is > 0 and <= 64 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+        => value.Length is > 0 and <= 64 && !value.AsSpan().ContainsAnyExcept(IdCharacters);
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace GrowthBook.FeatureManagement.Benchmarks;
 
 /// <summary>
@@ -38,24 +36,7 @@ internal static class DelegationComparison
 
     private static void Compare<T>(TextWriter output, string name, Func<T> alone, Func<T> delegated)
     {
-        double bestAlone = double.MaxValue, bestDelegated = double.MaxValue;
-        for (var batch = 0; batch < Batches; batch++)
-        {
-            bestAlone = Math.Min(bestAlone, Time(alone));
-            bestDelegated = Math.Min(bestDelegated, Time(delegated));
-        }
-
-        output.WriteLine(FormattableString.Invariant($"{name,-22} FM alone {bestAlone,8:F1} ns   delegated {bestDelegated,8:F1} ns   ratio {bestDelegated / bestAlone:F2}"));
-    }
-
-    private static double Time<T>(Func<T> call)
-    {
-        var stopwatch = Stopwatch.StartNew();
-        for (var i = 0; i < CallsPerBatch; i++)
-        {
-            call();
-        }
-
-        return stopwatch.Elapsed.TotalNanoseconds / CallsPerBatch;
+        var best = Alternation.FastestBatches(Batches, CallsPerBatch, alone, delegated);
+        output.WriteLine(FormattableString.Invariant($"{name,-22} FM alone {best[0],8:F1} ns   delegated {best[1],8:F1} ns   ratio {best[1] / best[0]:F2}"));
     }
 }

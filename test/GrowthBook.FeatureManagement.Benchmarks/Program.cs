@@ -6,7 +6,8 @@ namespace GrowthBook.FeatureManagement.Benchmarks;
 /// Entry point. Every BenchmarkDotNet switch works (<c>--filter</c>, <c>--job short|dry|medium</c>, <c>--list flat</c>, …).
 /// <c>--smoke</c> skips BenchmarkDotNet: it runs every [GlobalSetup] (and so every sanity check) and calls each
 /// benchmark method a few times in-process, in a couple of seconds, for CI. It measures nothing. <c>--delegation</c>
-/// times configuration flags through Microsoft.FeatureManagement alone and delegated through GrowthBook, in alternation.
+/// times configuration flags through Microsoft.FeatureManagement alone and delegated through GrowthBook, in alternation;
+/// <c>--requests</c> the whole requests of <see cref="RequestBenchmarks"/>, in alternation.
 /// <c>--retained</c> prints the memory each scale payload keeps alive (<see cref="RetainedMemory"/>).
 /// </summary>
 public static class Program
@@ -26,6 +27,11 @@ public static class Program
         if (args.Contains("--delegation", StringComparer.Ordinal))
         {
             return DelegationComparison.Run(Console.Out);
+        }
+
+        if (args.Contains("--requests", StringComparer.Ordinal))
+        {
+            return RequestComparison.Run(Console.Out);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(WithDefaultArtifactsFolder(args));

@@ -21,28 +21,68 @@ using Flags = GrowthBook.FeatureManagement.Benchmarks.FeatureManagementFlags;
 namespace GrowthBook.FeatureManagement.Benchmarks;
 
 /// <summary>
-/// The web apps of <see cref="RequestBenchmarks"/>, in process on <see cref="TestServer"/>: the same MVC app (one
-/// controller, <c>[FeatureGate]</c> plus four flag checks) set up as each library's docs say, over the same
-/// configuration flags (<see cref="FeatureManagementFlags"/>). Production environment, <c>AllowedHosts</c> set, no
-/// logging providers (so that no request writes a log line on either side).
+/// The web apps of <see cref="RequestBenchmarks"/> and <see cref="RequestUserBenchmarks"/>, started in process on
+/// <see cref="TestServer"/>: the same MVC app (one controller, <c>[FeatureGate]</c> plus four flag checks) set up as each
+/// library's docs say, over the same configuration flags (<see cref="FeatureManagementFlags"/>). Production environment,
+/// <c>AllowedHosts</c> set, no logging providers (so that no request writes a log line on either side). Disposing stops
+/// them and deletes their Data Protection keys.
 /// </summary>
-internal static class RequestApps
+internal sealed class RequestApps : IDisposable
 {
+    private readonly string _keyFolder = Path.Combine(Path.GetTempPath(), "growthbook-request-benchmark-" + Guid.NewGuid().ToString("N"));
+
+    public RequestApps()
+    {
+        Microsoft = Start<MicrosoftProductsController>(services =>
+        {
+            services.AddHttpContextAccessor();
+            services.AddFeatureManagement().WithTargeting<ClaimsTargetingContextAccessor>();
+        });
+        GrowthBook = StartGrowthBook(Path.Combine(_keyFolder, "protected"), protectAnonymousId: true);
+        PlainCookie = StartGrowthBook(Path.Combine(_keyFolder, "plain"), protectAnonymousId: false);
+        WithoutFlags = Start<PlainProductsController>(_ => { });
+    }
+
     /// <summary>
     /// Microsoft.FeatureManagement 4.7.0 alone: <c>AddFeatureManagement().WithTargeting&lt;ClaimsTargetingContextAccessor&gt;()</c>
     /// and the <see cref="IHttpContextAccessor"/> that accessor reads.
     /// </summary>
-    public static WebApplication Microsoft() => Start<MicrosoftProductsController>(services =>
-    {
-        services.AddHttpContextAccessor();
-        services.AddFeatureManagement().WithTargeting<ClaimsTargetingContextAccessor>();
-    });
+    public WebApplication Microsoft { get; }
 
     /// <summary>
     /// GrowthBook: <c>AddFeatureManagement().AddGrowthBook(…).WithHttpContext(…)</c> with the request payload bootstrapped,
-    /// the country and role claims passed on as attributes, and Data Protection keys in <paramref name="keyFolder"/>.
+    /// the country and role claims passed on as attributes, Data Protection keys in a folder.
     /// </summary>
-    public static WebApplication GrowthBook(string keyFolder, bool protectAnonymousId = true)
+    public WebApplication GrowthBook { get; }
+
+    /// <summary>As <see cref="GrowthBook"/> with <c>ProtectAnonymousId = false</c> (not the default).</summary>
+    public WebApplication PlainCookie { get; }
+
+    /// <summary>The floor: the same app and page with no feature management at all.</summary>
+    public WebApplication WithoutFlags { get; }
+
+    /// <summary>The anonymous id cookie's value for <paramref name="id"/>, as <see cref="GrowthBook"/> writes it.</summary>
+    public string ProtectAnonymousId(string id) => AnonymousIdProtector().Protect(id);
+
+    /// <summary>What <see cref="GrowthBook"/> unprotects its anonymous id cookies with.</summary>
+    public IDataProtector AnonymousIdProtector()
+        => GrowthBook.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector(HttpContextUserContextAccessor.AnonymousIdProtectionPurpose);
+
+    public void Dispose()
+    {
+        foreach (var app in new[] { Microsoft, GrowthBook, PlainCookie, WithoutFlags })
+        {
+            app.StopAsync().GetAwaiter().GetResult();
+            ((IAsyncDisposable)app).DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+
+        if (Directory.Exists(_keyFolder))
+        {
+            Directory.Delete(_keyFolder, recursive: true);
+        }
+    }
+
+    private static WebApplication StartGrowthBook(string keyFolder, bool protectAnonymousId)
     {
         var payload = RequestPayload.Json();
         return Start<GrowthBookProductsController>(services =>
@@ -58,10 +98,6 @@ internal static class RequestApps
             services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(keyFolder));
         });
     }
-
-    /// <summary>The anonymous id cookie's value for <paramref name="id"/>, as the GrowthBook app writes it.</summary>
-    public static string ProtectAnonymousId(WebApplication app, string id)
-        => app.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector(HttpContextUserContextAccessor.AnonymousIdProtectionPurpose).Protect(id);
 
     private static WebApplication Start<TController>(Action<IServiceCollection> featureManagement)
         where TController : ControllerBase
@@ -133,6 +169,14 @@ internal sealed class ClaimsTargetingContextAccessor(IHttpContextAccessor httpCo
         context.Items[ItemKey] = targeting;
         return new ValueTask<TargetingContext>(targeting);
     }
+}
+
+/// <summary>The page without flags: the same answers, as constants.</summary>
+public sealed class PlainProductsController : ControllerBase
+{
+    [HttpGet(RequestUsers.Path)]
+    public Task<IActionResult> Index(CancellationToken cancellationToken)
+        => Task.FromResult<IActionResult>(Content(string.Create(CultureInfo.InvariantCulture, $"{true}|{false}|{"1"}={"True"}|{"0"}={"red"}")));
 }
 
 /// <summary>The page both apps serve; <see cref="Answers"/> writes what the four checks gave, for the set-up checks.</summary>

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using GrowthBook.FeatureManagement.AspNetCore;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,13 +24,11 @@ namespace GrowthBook.FeatureManagement.Benchmarks;
 [MinColumn]
 public class RequestBenchmarks
 {
-    private readonly string _keyFolder = Path.Combine(Path.GetTempPath(), "growthbook-request-benchmark-" + Guid.NewGuid().ToString("N"));
-    private WebApplication _microsoftApp = null!;
-    private WebApplication _growthBookApp = null!;
-    private WebApplication _plainCookieApp = null!;
+    private RequestApps _apps = null!;
     private TestServer _microsoft = null!;
     private TestServer _growthBook = null!;
     private TestServer _plainCookie = null!;
+    private TestServer _withoutFlags = null!;
     private RequestUsers _microsoftUsers = null!;
     private RequestUsers _growthBookUsers = null!;
     private RequestUsers _plainCookieUsers = null!;
@@ -39,38 +36,21 @@ public class RequestBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _microsoftApp = RequestApps.Microsoft();
-        _growthBookApp = RequestApps.GrowthBook(_keyFolder);
-        _plainCookieApp = RequestApps.GrowthBook(_keyFolder + "-plain", protectAnonymousId: false);
-        _microsoft = _microsoftApp.GetTestServer();
-        _growthBook = _growthBookApp.GetTestServer();
-        _plainCookie = _plainCookieApp.GetTestServer();
+        _apps = new RequestApps();
+        _microsoft = _apps.Microsoft.GetTestServer();
+        _growthBook = _apps.GrowthBook.GetTestServer();
+        _plainCookie = _apps.PlainCookie.GetTestServer();
+        _withoutFlags = _apps.WithoutFlags.GetTestServer();
 
         // Both sides get the same requests (Microsoft's app ignores the cookie); the plain-cookie row's cookies hold the id as it is.
-        Func<string, string> protect = id => RequestApps.ProtectAnonymousId(_growthBookApp, id);
-        _microsoftUsers = new RequestUsers(protect);
-        _growthBookUsers = new RequestUsers(protect);
+        _microsoftUsers = new RequestUsers(_apps.ProtectAnonymousId);
+        _growthBookUsers = new RequestUsers(_apps.ProtectAnonymousId);
         _plainCookieUsers = new RequestUsers(id => id);
         Verify();
     }
 
     [GlobalCleanup]
-    public void Cleanup()
-    {
-        foreach (var app in new[] { _microsoftApp, _growthBookApp, _plainCookieApp })
-        {
-            app.StopAsync().GetAwaiter().GetResult();
-            ((IAsyncDisposable)app).DisposeAsync().AsTask().GetAwaiter().GetResult();
-        }
-
-        foreach (var folder in new[] { _keyFolder, _keyFolder + "-plain" })
-        {
-            if (Directory.Exists(folder))
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-        }
-    }
+    public void Cleanup() => _apps.Dispose();
 
     /// <summary>Microsoft.FeatureManagement alone: <c>Microsoft.Targeting</c> gate, a plain flag, a targeting rollout, two percentile variants.</summary>
     [Benchmark(Baseline = true)]
@@ -83,6 +63,10 @@ public class RequestBenchmarks
     /// <summary>As <see cref="GrowthBookRequest"/> with <c>ProtectAnonymousId = false</c> (not the default): what Data Protection's unprotect costs.</summary>
     [Benchmark]
     public Task<int> GrowthBookRequestPlainCookie() => SendAsync(_plainCookie, _plainCookieUsers.Next());
+
+    /// <summary>The floor: the same request to the same page with no feature management (constant answers).</summary>
+    [Benchmark]
+    public Task<int> RequestWithoutFlags() => SendAsync(_withoutFlags, _microsoftUsers.Next());
 
     /// <summary>One request, read to its end (the app has then run its whole pipeline); its status code.</summary>
     private static async Task<int> SendAsync(TestServer server, RequestUser user)
@@ -102,8 +86,8 @@ public class RequestBenchmarks
     /// <summary>Throws unless both apps answer every user right, so that wrong answers cannot be measured as fast ones.</summary>
     private void Verify()
     {
-        var fm = _microsoftApp.Services.GetRequiredService<IVariantFeatureManager>();
-        var client = _growthBookApp.Services.GetRequiredService<GrowthBookClient>();
+        var fm = _apps.Microsoft.Services.GetRequiredService<IVariantFeatureManager>();
+        var client = _apps.GrowthBook.Services.GetRequiredService<GrowthBookClient>();
         int rolloutOn = 0, treatment = 0, gbRolloutOn = 0, gbVariationOne = 0;
         var buttons = new Dictionary<string, int>(StringComparer.Ordinal);
         var gbButtons = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -152,8 +136,10 @@ public class RequestBenchmarks
 
         Checks.That(buttons.Count == 3 && gbButtons.Count == 3, "three button variants on each side");
 
+        Checks.That(SendForAnswersAsync(_withoutFlags, _microsoftUsers[0]).GetAwaiter().GetResult().Status == 200, "the page without flags answers");
+
         // The gate is a real check: a visitor from elsewhere is turned away on both sides.
-        var outsider = RequestUsers.Create(7, "FR", id => RequestApps.ProtectAnonymousId(_growthBookApp, id));
+        var outsider = RequestUsers.Create(7, "FR", _apps.ProtectAnonymousId);
         Checks.That(SendAsync(_microsoft, outsider).GetAwaiter().GetResult() == 404, "Microsoft.FeatureManagement's gate turns a visitor from FR away");
         Checks.That(SendAsync(_growthBook, outsider).GetAwaiter().GetResult() == 404, "GrowthBook's gate turns a visitor from FR away");
     }
@@ -165,11 +151,11 @@ public class RequestBenchmarks
         user.Describe(context);
         context.Request.Scheme = "http";
         context.Request.Host = new HostString("localhost");
-        var httpContextAccessor = _growthBookApp.Services.GetRequiredService<IHttpContextAccessor>();
+        var httpContextAccessor = _apps.GrowthBook.Services.GetRequiredService<IHttpContextAccessor>();
         httpContextAccessor.HttpContext = context;
         try
         {
-            var read = _growthBookApp.Services.GetRequiredService<HttpContextUserContextAccessor>().GetUserContextAsync().AsTask().GetAwaiter().GetResult();
+            var read = _apps.GrowthBook.Services.GetRequiredService<HttpContextUserContextAccessor>().GetUserContextAsync().AsTask().GetAwaiter().GetResult();
             var url = "http://localhost" + RequestUsers.Path + RequestUsers.Query;
             var expected = GrowthBookAttributes.From(
             [
