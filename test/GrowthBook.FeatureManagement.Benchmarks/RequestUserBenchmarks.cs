@@ -24,6 +24,9 @@ public class RequestUserBenchmarks
     private HttpContextUserContextAccessor _plainCookie = null!;
     private IHttpContextAccessor _httpContext = null!;
     private IDataProtector _protector = null!;
+    private IDataProtector _aesGcmProtector = null!;
+    private string[] _cookies = null!;
+    private string[] _aesGcmCookies = null!;
     private RequestUsers _users = null!;
     private RequestUsers _plainCookieUsers = null!;
 
@@ -38,13 +41,16 @@ public class RequestUserBenchmarks
         // One IHttpContextAccessor serves all: its current context is process-wide (an AsyncLocal), whichever app made it.
         _httpContext = _apps.GrowthBook.Services.GetRequiredService<IHttpContextAccessor>();
         _protector = _apps.AnonymousIdProtector();
+        _aesGcmProtector = _apps.AesGcmAnonymousIdProtector();
         _users = new RequestUsers(_apps.ProtectAnonymousId);
+        _cookies = [.. Enumerable.Range(0, AnchorPayload.UserCount).Select(i => _users[i].Cookie["gbuuid=".Length..])];
+        _aesGcmCookies = [.. Enumerable.Range(0, AnchorPayload.UserCount).Select(i => _aesGcmProtector.Protect(_users[i].AnonymousId))];
         _plainCookieUsers = new RequestUsers(id => id);
 
         for (var i = 0; i < AnchorPayload.UserCount; i++)
         {
             var user = _users[i];
-            Checks.That(_protector.Unprotect(user.Cookie["gbuuid=".Length..]) == user.AnonymousId, "the anonymous id cookie of " + user.Id);
+            Checks.That(_protector.Unprotect(_cookies[i]) == user.AnonymousId && _aesGcmProtector.Unprotect(_aesGcmCookies[i]) == user.AnonymousId, "the anonymous id cookie of " + user.Id);
             var targeting = Targeting(user);
             Checks.That(targeting.UserId == user.Id && targeting.Groups.SequenceEqual([user.Country, .. user.Roles]), "targeting context of " + user.Id);
             foreach (var read in new[] { Read(_growthBook, user), Read(_plainCookie, _plainCookieUsers[i]) })
@@ -83,7 +89,12 @@ public class RequestUserBenchmarks
 
     /// <summary>The part of <see cref="GrowthBookUserContext"/> that Data Protection does: the cookie's unprotect, alone (no context).</summary>
     [Benchmark]
-    public string AnonymousIdUnprotect() => _protector.Unprotect(_users.Next().Cookie["gbuuid=".Length..]);
+    public string AnonymousIdUnprotect() => _protector.Unprotect(_cookies[_users.NextIndex()]);
+
+    /// <summary>The same under Data Protection set to AES-256-GCM (an app's choice; the default is AES-256-CBC + HMACSHA256).</summary>
+    [Benchmark]
+    public string AnonymousIdUnprotectAesGcm() => _aesGcmProtector.Unprotect(_aesGcmCookies[_users.NextIndex()]);
+
 
     private TargetingContext Targeting(RequestUser user)
     {

@@ -42,11 +42,14 @@ internal sealed class RequestUsers
     public RequestUser this[int index] => _users[index];
 
     /// <summary>The next user, round the ring (an increment and a mask).</summary>
-    public RequestUser Next()
+    public RequestUser Next() => _users[NextIndex()];
+
+    /// <summary>The next user's index.</summary>
+    public int NextIndex()
     {
         var index = _next;
         _next = (index + 1) & Mask;
-        return _users[index];
+        return index;
     }
 
     /// <summary>User <paramref name="index"/> from <paramref name="country"/> (a user outside the gate's countries is turned away).</summary>
