@@ -38,6 +38,15 @@ public sealed class GrowthBookHttpContextOptions
     public bool ProtectAnonymousId { get; set; } = true;
 
     /// <summary>
+    /// How many authenticated anonymous id cookies are remembered, by their exact text, for 10 minutes each, so a
+    /// returning visitor's cookie is not unprotected again on every request (Data Protection's unprotect costs more than
+    /// all of a request's flag checks). Memory is bounded by twice this many entries; a key revoked meanwhile is honoured
+    /// until the entry expires. 0 unprotects on every request. Default 4,096.
+    /// </summary>
+    [Range(0, 1_000_000, ErrorMessage = "GrowthBookHttpContextOptions.AnonymousIdVerificationCacheSize must be between 0 and 1,000,000.")]
+    public int AnonymousIdVerificationCacheSize { get; set; } = 4096;
+
+    /// <summary>
     /// Whether <c>?experiment-key=N</c> in the request URL forces a variation (<see cref="UserContext.AllowQueryStringOverrides"/>),
     /// as GrowthBook's JS SDK allows in a browser. Null (the default): on in the Development environment, off elsewhere.
     /// Turn it on for QA links only where nothing gated grants access: any visitor can write such a URL (docs/security.md).

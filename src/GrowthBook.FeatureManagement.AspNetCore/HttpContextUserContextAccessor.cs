@@ -45,6 +45,7 @@ public sealed class HttpContextUserContextAccessor : IGrowthBookUserContextAcces
     private readonly IHttpContextAccessor _httpContextAccessor;
     private readonly GrowthBookHttpContextOptions _options;
     private readonly IDataProtector? _protector;
+    private readonly VerifiedCookies? _verified;
     private readonly ILogger _logger;
     private readonly bool _allowQueryStringOverrides;
 
@@ -53,12 +54,14 @@ public sealed class HttpContextUserContextAccessor : IGrowthBookUserContextAcces
     /// <param name="options">What to read; see <see cref="GrowthBookHttpContextOptions"/>.</param>
     /// <param name="dataProtection">Data Protection, needed while <see cref="GrowthBookHttpContextOptions.ProtectAnonymousId"/> is true.</param>
     /// <param name="logger">Where a rejected anonymous id cookie is logged (Debug).</param>
+    /// <param name="timeProvider">The clock of the verified-cookie table (<see cref="GrowthBookHttpContextOptions.AnonymousIdVerificationCacheSize"/>); the system clock when null.</param>
     /// <exception cref="InvalidOperationException"><see cref="GrowthBookHttpContextOptions.ProtectAnonymousId"/> is true and there is no Data Protection.</exception>
     public HttpContextUserContextAccessor(
         IHttpContextAccessor httpContextAccessor,
         IOptions<GrowthBookHttpContextOptions> options,
         IDataProtectionProvider? dataProtection = null,
-        ILogger<HttpContextUserContextAccessor>? logger = null)
+        ILogger<HttpContextUserContextAccessor>? logger = null,
+        TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(httpContextAccessor);
         ArgumentNullException.ThrowIfNull(options);
@@ -71,6 +74,10 @@ public sealed class HttpContextUserContextAccessor : IGrowthBookUserContextAcces
             _protector = (dataProtection ?? throw new InvalidOperationException(
                 "GrowthBookHttpContextOptions.ProtectAnonymousId needs ASP.NET Core Data Protection: call services.AddDataProtection(), or set ProtectAnonymousId to false."))
                 .CreateProtector(AnonymousIdProtectionPurpose);
+            if (_options.AnonymousIdVerificationCacheSize > 0)
+            {
+                _verified = new VerifiedCookies(_options.AnonymousIdVerificationCacheSize, timeProvider ?? TimeProvider.System);
+            }
         }
     }
 
@@ -285,6 +292,11 @@ public sealed class HttpContextUserContextAccessor : IGrowthBookUserContextAcces
         var id = cookie;
         if (_protector is not null)
         {
+            if (_verified is not null && _verified.TryGet(cookie, out var known))
+            {
+                return known; // authenticated by an earlier request of this visitor
+            }
+
             try
             {
                 id = _protector.Unprotect(cookie);
@@ -293,6 +305,14 @@ public sealed class HttpContextUserContextAccessor : IGrowthBookUserContextAcces
             {
                 return null; // not base64url, or not authentic under this app's keys
             }
+
+            if (!IsValidId(id))
+            {
+                return null;
+            }
+
+            _verified?.Add(cookie, id);
+            return id;
         }
 
         return IsValidId(id) ? id : null;

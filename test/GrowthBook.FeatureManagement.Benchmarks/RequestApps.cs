@@ -43,6 +43,7 @@ internal sealed class RequestApps : IDisposable
         });
         GrowthBook = StartGrowthBook(Path.Combine(_keyFolder, "protected"), protectAnonymousId: true);
         PlainCookie = StartGrowthBook(Path.Combine(_keyFolder, "plain"), protectAnonymousId: false);
+        FirstVisit = StartGrowthBook(Path.Combine(_keyFolder, "first-visit"), protectAnonymousId: true, verificationCacheSize: 0);
         WithoutFlags = Start<PlainProductsController>(_ => { });
     }
 
@@ -61,11 +62,21 @@ internal sealed class RequestApps : IDisposable
     /// <summary>As <see cref="GrowthBook"/> with <c>ProtectAnonymousId = false</c> (not the default).</summary>
     public WebApplication PlainCookie { get; }
 
+    /// <summary>
+    /// As <see cref="GrowthBook"/> with <c>AnonymousIdVerificationCacheSize = 0</c>: every request unprotects its cookie,
+    /// as a visitor's first request after the app starts (or after 10 minutes away) does under the default.
+    /// </summary>
+    public WebApplication FirstVisit { get; }
+
     /// <summary>The floor: the same app and page with no feature management at all.</summary>
     public WebApplication WithoutFlags { get; }
 
     /// <summary>The anonymous id cookie's value for <paramref name="id"/>, as <see cref="GrowthBook"/> writes it.</summary>
     public string ProtectAnonymousId(string id) => AnonymousIdProtector().Protect(id);
+
+    /// <summary>The anonymous id cookie's value for <paramref name="id"/>, as <see cref="FirstVisit"/> writes it.</summary>
+    public string ProtectAnonymousIdForFirstVisit(string id)
+        => FirstVisit.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector(HttpContextUserContextAccessor.AnonymousIdProtectionPurpose).Protect(id);
 
     /// <summary>What <see cref="GrowthBook"/> unprotects its anonymous id cookies with.</summary>
     public IDataProtector AnonymousIdProtector()
@@ -97,7 +108,7 @@ internal sealed class RequestApps : IDisposable
             provider.Dispose();
         }
 
-        foreach (var app in new[] { Microsoft, GrowthBook, PlainCookie, WithoutFlags })
+        foreach (var app in new[] { Microsoft, GrowthBook, PlainCookie, FirstVisit, WithoutFlags })
         {
             app.StopAsync().GetAwaiter().GetResult();
             ((IAsyncDisposable)app).DisposeAsync().AsTask().GetAwaiter().GetResult();
@@ -109,7 +120,7 @@ internal sealed class RequestApps : IDisposable
         }
     }
 
-    private static WebApplication StartGrowthBook(string keyFolder, bool protectAnonymousId)
+    private static WebApplication StartGrowthBook(string keyFolder, bool protectAnonymousId, int verificationCacheSize = 4096)
     {
         var payload = RequestPayload.Json();
         return Start<GrowthBookProductsController>(services =>
@@ -121,6 +132,7 @@ internal sealed class RequestApps : IDisposable
                     o.ClaimAttributes[ClaimTypes.Country] = "country";
                     o.ClaimAttributes[ClaimTypes.Role] = "roles";
                     o.ProtectAnonymousId = protectAnonymousId;
+                    o.AnonymousIdVerificationCacheSize = verificationCacheSize;
                 });
             services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(keyFolder));
         });
