@@ -9,8 +9,9 @@ namespace GrowthBook.FeatureManagement.StickyBucketing;
 /// attribute in one <see cref="IStickyBucketService.GetAllAssignmentsAsync"/> call), bounded by a timeout and behind a
 /// circuit breaker, and saves new assignments in the background. A store that fails, is too slow or is kept away by
 /// the open circuit means evaluation without stickiness: never an exception for the caller, and nothing saved for
-/// that user context (so a sticky assignment the store holds is not overwritten by a fresh one). A user context whose
-/// load failed loads again once the store has recovered.
+/// that user context (so a sticky assignment the store holds is not overwritten by a fresh one). While the circuit is
+/// open no request waits for the store, not even the one whose load is the half-open probe. A user context whose load
+/// failed loads again once the store has recovered.
 /// </summary>
 internal sealed class ClientStickyBuckets
 {
@@ -54,7 +55,7 @@ internal sealed class ClientStickyBuckets
         {
             // Concurrent first calls for one user context: only the one that publishes its load reads the store.
             var completion = new TaskCompletionSource<StickyBucketState?>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var started = new StickyBucketLoad(attributes, completion.Task, _circuit.Recoveries);
+            var started = new StickyBucketLoad(attributes, completion.Task, _circuit.Recoveries, IsProbe: _circuit.IsOpen);
             if (Interlocked.CompareExchange(ref session.StickyBuckets, started, load) == load)
             {
                 _ = CompleteAsync(completion, StickyBucketState.AttributesOf(payload, user));
@@ -67,7 +68,14 @@ internal sealed class ClientStickyBuckets
         }
 
         var state = load.State;
-        return state.IsCompletedSuccessfully ? new ValueTask<StickyBucketState?>(state.Result) : new ValueTask<StickyBucketState?>(state.WaitAsync(cancellationToken));
+        if (state.IsCompletedSuccessfully)
+        {
+            return new ValueTask<StickyBucketState?>(state.Result);
+        }
+
+        // A load started while the circuit was open is its half-open probe (or kept away at once): the request does not
+        // wait for it (no stickiness this time); the documents a probe brings serve this user context's later calls.
+        return load.IsProbe ? default : new ValueTask<StickyBucketState?>(state.WaitAsync(cancellationToken));
     }
 
     /// <summary>Waits for the saves started so far.</summary>

@@ -63,18 +63,24 @@ public sealed class StickyBucketCircuitTests : ClientTestBase
             Assert.That(Logs.WithEventId(StoreUnavailable), Has.Count.EqualTo(1), "the opening is logged once");
         });
 
-        // The break is over and the store is back: the next request probes it, and the circuit closes.
+        // The break is over and the store is back: the next request's load probes it (the request itself does not wait
+        // for the probe), and the circuit closes.
         store.Down = false;
         time.Advance(TimeSpan.FromMilliseconds(1));
-        var probe = await client.EvalFeatureAsync(Feature, Visitor("u1"));
+        var prober = Visitor("u1");
+        _ = await client.EvalFeatureAsync(Feature, prober);
+        await Eventually(() => !client.StickyBucketCircuit!.IsOpen, "the probe to succeed and close the circuit");
+        var probed = client.EvalFeature(Feature, prober);
         var recovered = await client.EvalFeatureAsync(Feature, failedContext);
+        var fresh = await client.EvalFeatureAsync(Feature, Visitor("u1"));
         Assert.Multiple(() =>
         {
-            Assert.That(probe.GetValue(""), Is.EqualTo("control"));
-            Assert.That(probe.ExperimentResult!.StickyBucketUsed, Is.True, "the probe itself is sticky");
-            Assert.That(client.StickyBucketCircuit!.IsOpen, Is.False);
+            Assert.That(store.Calls, Is.EqualTo(reached + 5), "one probe, then one load for each of the two user contexts after it");
+            Assert.That(probed.ExperimentResult!.StickyBucketUsed, Is.True, "the documents the probe brought serve its user context");
             Assert.That(Logs.WithEventId(StoreRecovered), Has.Count.EqualTo(1), "the closing is logged once");
             Assert.That(recovered.ExperimentResult!.StickyBucketUsed, Is.True, "a user context whose load failed loads again once the store has recovered");
+            Assert.That(fresh.GetValue(""), Is.EqualTo("control"));
+            Assert.That(fresh.ExperimentResult!.StickyBucketUsed, Is.True);
             Assert.That(store.Documents.Keys, Is.EquivalentTo(new[] { "id||u1" }), "nothing was saved for the users evaluated without the store");
         });
     }
@@ -94,7 +100,8 @@ public sealed class StickyBucketCircuitTests : ClientTestBase
         for (var round = 1; round <= 3; round++)
         {
             time.Advance(breakDuration);
-            _ = await client.EvalFeatureAsync(Feature, Visitor("probe-" + round)); // the probe fails
+            _ = await client.EvalFeatureAsync(Feature, Visitor("probe-" + round)); // its load is the probe; it fails
+            await Eventually(() => Logs.WithEventId(111).Count == round, $"round {round}: the failed probe to open the circuit again");
             _ = await client.EvalFeatureAsync(Feature, Visitor("after-" + round)); // kept away again
             Assert.That(store.Calls, Is.EqualTo(2 + round), $"round {round}: one probe per break, nothing else");
         }
@@ -104,6 +111,43 @@ public sealed class StickyBucketCircuitTests : ClientTestBase
             Assert.That(Logs.WithEventId(StoreUnavailable), Has.Count.EqualTo(1), "one warning for the whole outage");
             Assert.That(Logs.WithEventId(111).Select(l => l.Level), Is.EqualTo(new[] { LogLevel.Debug, LogLevel.Debug, LogLevel.Debug }), "each failed probe only at Debug");
             Assert.That(Logs.WithEventId(StoreRecovered), Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task TheHalfOpenProbe_DoesNotHoldUpTheRequestThatCarriesIt()
+    {
+        var store = new SwitchableStickyStore();
+        await store.SaveAssignmentsAsync(new StickyAssignmentsDocument("id", "u1", new Dictionary<string, string> { [ExperimentKey + "__0"] = "0" }));
+        store.Down = true;
+        var time = NewClock();
+        var client = Own(NewClient(AllTreatment, store, LoggerFactory, time: time));
+        await client.InitializeAsync();
+        _ = await client.EvalFeatureAsync(Feature, Visitor("a"));
+        _ = await client.EvalFeatureAsync(Feature, Visitor("b"));
+        Assert.That(client.StickyBucketCircuit!.IsOpen, Is.True);
+
+        // The store is back but slow; the break is over: the next request's load is the probe.
+        store.Down = false;
+        var slow = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.Gate = slow;
+        time.Advance(new GrowthBookClientOptions().StoreBreakDuration);
+        var user = Visitor("u1");
+        var probing = client.EvalFeatureAsync(Feature, user);
+        Assert.Multiple(() =>
+        {
+            Assert.That(probing.IsCompletedSuccessfully, Is.True, "the request answers at once, without stickiness, while its load probes the store");
+            Assert.That(probing.Result.GetValue(""), Is.EqualTo("treatment"));
+            Assert.That(store.Calls, Is.EqualTo(4), "the probe did reach the store");
+        });
+
+        slow.SetResult();
+        await Eventually(() => !client.StickyBucketCircuit!.IsOpen, "the probe to succeed and close the circuit");
+        var later = client.EvalFeature(Feature, user);
+        Assert.Multiple(() =>
+        {
+            Assert.That(later.GetValue(""), Is.EqualTo("control"), "the documents the probe brought serve the same user context's later calls");
+            Assert.That(later.ExperimentResult!.StickyBucketUsed, Is.True);
         });
     }
 }

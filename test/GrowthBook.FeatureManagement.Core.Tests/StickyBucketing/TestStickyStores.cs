@@ -142,10 +142,19 @@ internal sealed class SwitchableStickyStore : IStickyBucketService
         return _inner.SaveAssignmentsAsync(document, cancellationToken);
     }
 
+    /// <summary>When set, reads wait for it (a slow store) before answering.</summary>
+    public TaskCompletionSource? Gate { get; set; }
+
     public ValueTask<IReadOnlyDictionary<string, StickyAssignmentsDocument>> GetAllAssignmentsAsync(IReadOnlyDictionary<string, string> attributes, CancellationToken cancellationToken = default)
     {
         Reach(string.Join(",", attributes.Values));
-        return _inner.GetAllAssignmentsAsync(attributes, cancellationToken);
+        return Gate is { } gate ? Slow(gate.Task, attributes, cancellationToken) : _inner.GetAllAssignmentsAsync(attributes, cancellationToken);
+    }
+
+    private async ValueTask<IReadOnlyDictionary<string, StickyAssignmentsDocument>> Slow(Task gate, IReadOnlyDictionary<string, string> attributes, CancellationToken cancellationToken)
+    {
+        await gate;
+        return await _inner.GetAllAssignmentsAsync(attributes, cancellationToken);
     }
 
     private void Reach(string keys)
