@@ -46,7 +46,7 @@ internal sealed class RemoteEvaluator(GrowthBookClientOptions options, HttpClien
     {
         try
         {
-            using var timeout = new CancellationTokenSource(options.RequestTimeout);
+            using var timeout = new CancellationTokenSource(options.RequestTimeout, time);
             using var request = new HttpRequestMessage(HttpMethod.Post, $"{options.EffectiveApiHost}/api/eval/{options.ClientKey}") { Content = JsonContent.Create(body) };
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)

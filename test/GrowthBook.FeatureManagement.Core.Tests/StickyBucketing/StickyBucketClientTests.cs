@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using GrowthBook.FeatureManagement.Tests.Client;
+using Microsoft.Extensions.Logging;
 using NUnit.Framework;
 using static GrowthBook.FeatureManagement.Tests.StickyBucketing.StickyPayloads;
 
@@ -211,6 +212,26 @@ public sealed class StickyBucketClientTests : ClientTestBase
             Assert.That(result.GetValue(""), Is.EqualTo("control"));
             Assert.That(Logs.WithEventId(132), Has.Count.EqualTo(1));
             Assert.That(Logs.WithEventId(132)[0].Exception, Does.Contain(typeof(IOException).FullName));
+        });
+    }
+
+    [Test]
+    public async Task AScopesOwnStore_ThatFailsToSave_IsLogged_NeverSwallowedNorThrown()
+    {
+        var id = Secret("user-" + Guid.NewGuid().ToString("N"));
+        using var scope = new GrowthBookScope(GrowthBookPayload.Parse(AllControl), Visitor(id)) { Logger = LoggerFactory.CreateLogger("test") };
+        await scope.LoadStickyBucketsAsync(new ReadOnlyStickyStore());
+
+        var result = scope.EvalFeature(Feature); // assigns, and saves in the background
+        await scope.FlushStickyBucketSavesAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.GetValue(""), Is.EqualTo("control"));
+            Assert.That(scope.GetStickyBucketAssignmentDocs().Keys, Is.EquivalentTo(new[] { "id||" + id }), "the assignment stays in the scope's documents");
+            var failed = Logs.WithEventId(132).Single();
+            Assert.That(failed.Message, Does.Contain(nameof(ReadOnlyStickyStore)));
+            Assert.That(failed.Exception, Does.Contain(typeof(IOException).FullName).And.Contain("message withheld"), "logged with the exception, its message (which quotes the key) withheld");
         });
     }
 
