@@ -39,6 +39,7 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable, ITrackingS
     // neither a store, nor secure attributes, nor client-wide overrides.
     private readonly UserSessions _sessions = new();
     private readonly bool _derivesUsers;
+    private readonly bool _derivesEffectiveUser;
     private CancellationTokenSource _changeTokenSource = new();
     private InitializationResult? _initializationResult;
     private int _initializeStarted;
@@ -97,7 +98,8 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable, ITrackingS
         _globalForcedVariations = options.ForcedVariations.Count > 0 ? new Dictionary<string, int>(options.ForcedVariations, StringComparer.Ordinal) : null;
         _qaMode = options.QaMode;
         _enabled = options.Enabled;
-        _derivesUsers = _sticky is not null || _secure is not null || _globalForcedVariations is not null || _qaMode || !_enabled;
+        _derivesEffectiveUser = _secure is not null || _globalForcedVariations is not null || _qaMode || !_enabled;
+        _derivesUsers = _sticky is not null || _derivesEffectiveUser;
     }
 
     /// <summary>
@@ -419,6 +421,12 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable, ITrackingS
             return new EvaluationContext(payload, user, null, Observer(user));
         }
 
+        if (!_derivesEffectiveUser)
+        {
+            // A store only: look the user's documents up, without creating a session for a user never loaded.
+            return new EvaluationContext(payload, user, StickyBucketing.ClientStickyBuckets.Loaded(_sessions.Find(user)), Observer(user));
+        }
+
         var session = _sessions.Get(user);
         var sticky = _sticky is null ? null : StickyBucketing.ClientStickyBuckets.Loaded(session);
         return new EvaluationContext(payload, Effective(user, session), sticky, Observer(user));
@@ -431,11 +439,15 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable, ITrackingS
         || _telemetry.HasPublishers || Telemetry.GrowthBookInstruments.IsObserving;
 
     /// <summary>The user as evaluation sees it: secure attributes hashed, client-wide settings merged in (the user's own values win). Computed once per user context.</summary>
-    internal UserContext Effective(UserContext user)
-        => _secure is null && _globalForcedVariations is null && !_qaMode && _enabled ? user : Effective(user, _sessions.Get(user));
+    internal UserContext Effective(UserContext user) => _derivesEffectiveUser ? Effective(user, _sessions.Get(user)) : user;
 
     private UserContext Effective(UserContext user, UserSession session)
     {
+        if (!_derivesEffectiveUser)
+        {
+            return user;
+        }
+
         if (session.Effective is { } cached)
         {
             return cached;

@@ -92,19 +92,23 @@ public sealed class FaultTests : ClientTestBase
         var options = OptionsFor(server);
         options.RefreshStrategy = RefreshStrategy.None;
         options.RequestTimeout = TimeSpan.FromMilliseconds(300);
-        var client = CreateClient(options);
+        var time = NewClock();
+        var client = CreateClient(options, time: time);
         await client.InitializeAsync();
         server.SetPayload(V2);
         server.EnqueueFaults(new FeaturesFault.Delay(TimeSpan.FromSeconds(30)));
 
-        var watch = Stopwatch.StartNew();
-        var refreshed = await client.RefreshAsync();
-        watch.Stop();
+        var refreshing = client.RefreshAsync();
+        await Eventually(() => server.InFlight == 1, "the slow request to reach the server");
+        time.Advance(TimeSpan.FromMilliseconds(299));
+        await Task.Yield();
+        Assert.That(refreshing.IsCompleted, Is.False, "the request is waited for up to its timeout (on the client's clock)");
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var refreshed = await refreshing.WaitAsync(WaitLimit);
 
         Assert.Multiple(() =>
         {
-            Assert.That(refreshed, Is.False);
-            Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)), "the request timeout (300 ms) bounds the wait");
+            Assert.That(refreshed, Is.False, "the request timeout (300 ms) bounds the wait");
             Assert.That(client.LastError, Is.InstanceOf<TimeoutException>());
             Assert.That(Value(client, "color"), Is.EqualTo("blue"));
             Assert.That(Logs.WithEventId(FetchFailedEvent), Has.Count.EqualTo(1));
@@ -123,17 +127,19 @@ public sealed class FaultTests : ClientTestBase
         server.EnqueueFaults(new FeaturesFault.Delay(TimeSpan.FromMilliseconds(1200)));
         var options = OptionsFor(server);
         options.InitializationTimeout = TimeSpan.FromMilliseconds(200);
-        var client = CreateClient(options);
+        var time = NewClock();
+        var client = CreateClient(options, time: time);
 
-        var watch = Stopwatch.StartNew();
-        var result = await client.InitializeAsync();
-        watch.Stop();
+        var initializing = client.InitializeAsync();
+        await Eventually(() => server.InFlight == 1, "the first fetch to reach the (slow) server");
+        time.Advance(options.InitializationTimeout);
+        var result = await initializing.WaitAsync(WaitLimit);
 
         Assert.Multiple(() =>
         {
             Assert.That(result.Status, Is.EqualTo(InitializationStatus.TimedOut));
             Assert.That(result.Success, Is.False);
-            Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromMilliseconds(1200)), "InitializeAsync returned before the API answered");
+            Assert.That(server.InFlight, Is.EqualTo(1), "InitializeAsync returned at its timeout, before the API answered");
             Assert.That(Value(client, "color"), Is.EqualTo("<none>"), "nothing to serve yet: features are unknown");
         });
 

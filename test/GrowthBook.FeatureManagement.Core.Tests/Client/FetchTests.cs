@@ -99,7 +99,9 @@ public sealed class FetchTests : ClientTestBase
         time.Advance(TimeSpan.FromSeconds(1)); // the payload goes stale
         for (var i = 0; i < 20; i++)
         {
-            _ = client.Payload; // reading the payload is not an evaluation: it never fetches
+            _ = client.Payload; // reading the payload, the status or the freshness is not an evaluation: it never fetches
+            _ = client.Status;
+            _ = client.IsPayloadFresh;
         }
 
         Assert.That(client.Status.IsRefreshing, Is.False, "reading Payload has no side effect (an evaluation would have started the fetch by now)");
