@@ -14,7 +14,7 @@ namespace GrowthBook.FeatureManagement;
 public sealed class GrowthBookScope : IDisposable
 {
     private readonly Observer _observer;
-    private readonly GrowthBookClient? _client;
+    private readonly ITrackingSink? _sink;
     private StickyBucketState? _sticky;
     private PendingSaves? _saves; // only for LoadStickyBucketsAsync's own store: creating a scope stays cheap
 
@@ -27,11 +27,11 @@ public sealed class GrowthBookScope : IDisposable
         _observer = new Observer(this);
     }
 
-    /// <summary>A scope created by a client: its exposures go through the client's callbacks and dedupe too.</summary>
-    internal GrowthBookScope(GrowthBookPayload payload, UserContext user, GrowthBookClient client)
+    /// <summary>A scope whose exposures and feature usage also go to <paramref name="sink"/> (a client's callbacks and dedupe).</summary>
+    internal GrowthBookScope(GrowthBookPayload payload, UserContext user, ITrackingSink sink)
         : this(payload, user)
     {
-        _client = client;
+        _sink = sink;
     }
 
     /// <summary>The payload evaluated; replacing it takes effect on the next call.</summary>
@@ -47,15 +47,18 @@ public sealed class GrowthBookScope : IDisposable
     public Action<string, FeatureResult>? OnFeatureUsage { get; set; }
 
     /// <summary>
-    /// Like <see cref="OnExperimentViewed"/> (same dedupe), async: run in the background — on the client's queue for a
-    /// scope from <see cref="GrowthBookClient.CreateScope"/>, on the thread pool otherwise — never awaited by evaluation.
+    /// Like <see cref="OnExperimentViewed"/> (same dedupe), async: run in the background — on the queue of the client that
+    /// created the scope, on the thread pool otherwise — never awaited by evaluation.
     /// </summary>
     public Func<Experiment, ExperimentResult, CancellationToken, ValueTask>? OnExperimentViewedAsync { get; set; }
 
     /// <summary>Like <see cref="OnFeatureUsage"/>, async: run in the background, never awaited by evaluation.</summary>
     public Func<string, FeatureResult, CancellationToken, ValueTask>? OnFeatureUsageAsync { get; set; }
 
-    /// <summary>Where this scope's callback failures are logged; a client's scope defaults to the client's <c>GrowthBook.Tracking</c> logger.</summary>
+    /// <summary>
+    /// Where this scope's callback failures and sticky-bucket save failures are logged; a client's scope defaults to
+    /// the client's <c>GrowthBook.Tracking</c> logger.
+    /// </summary>
     public ILogger? Logger { get; set; }
 
     /// <summary>Whether the feature's value is truthy for this user.</summary>
@@ -95,10 +98,10 @@ public sealed class GrowthBookScope : IDisposable
         var saves = _saves ??= new PendingSaves();
         _sticky = new StickyBucketState(
             new Dictionary<string, StickyAssignmentsDocument>(documents, StringComparer.Ordinal),
-            doc => saves.Track(SaveQuietly(service, doc)));
+            doc => saves.Track(SaveAsync(service, doc)));
     }
 
-    /// <summary>Sticky bucketing with documents the client loaded (null: without stickiness).</summary>
+    /// <summary>Sticky bucketing with documents loaded by whoever created the scope (null: without stickiness).</summary>
     internal void UseStickyBuckets(StickyBucketState? state) => _sticky = state;
 
     /// <summary>Waits for the saves this scope started (<see cref="LoadStickyBucketsAsync"/>'s store).</summary>
@@ -117,19 +120,25 @@ public sealed class GrowthBookScope : IDisposable
         OnFeatureUsageAsync = null;
     }
 
-    private static async Task SaveQuietly(IStickyBucketService service, StickyAssignmentsDocument doc)
+    // A failing store must never break evaluation: the failure is logged (never thrown) and the assignment stays in
+    // this scope's documents. Without a logger it is still counted (growthbook.sticky_bucket.save_failures).
+    private async Task SaveAsync(IStickyBucketService service, StickyAssignmentsDocument doc)
     {
         try
         {
             await service.SaveAssignmentsAsync(doc).ConfigureAwait(false);
         }
-        catch (Exception)
+        catch (Exception e)
         {
-            // A failing store must never break evaluation; the assignment stays in this scope's documents.
+            GrowthBookInstruments.RecordStickyBucketSaveFailure(service);
+            if (TrackingLogger is { } logger)
+            {
+                StickyBucketLog.SaveFailed(logger, service.GetType().Name, Security.RedactedException.Of(e));
+            }
         }
     }
 
-    private ILogger? TrackingLogger => Logger ?? _client?.TrackingLogger;
+    private ILogger? TrackingLogger => Logger ?? _sink?.Logger;
 
     private void InvokeSafely<T1, T2>(Action<T1, T2> callback, T1 first, T2 second, string name)
     {
@@ -147,12 +156,12 @@ public sealed class GrowthBookScope : IDisposable
         }
     }
 
-    // Async callbacks never run on the evaluating thread: the client's queue, or the thread pool for a scope without one.
+    // Async callbacks never run on the evaluating thread: the sink's queue, or the thread pool for a scope without one.
     private void RunInBackground(string name, Func<CancellationToken, ValueTask> work)
     {
-        if (_client is not null)
+        if (_sink is not null)
         {
-            _client.RunInBackground(name, work);
+            _sink.RunInBackground(name, work);
             return;
         }
 
@@ -180,13 +189,13 @@ public sealed class GrowthBookScope : IDisposable
 
         public bool IsActive => scope.OnExperimentViewed is not null || scope.OnFeatureUsage is not null
             || scope.OnExperimentViewedAsync is not null || scope.OnFeatureUsageAsync is not null
-            || (scope._client is { } client ? client.HasClientTracking : GrowthBookInstruments.IsObserving);
+            || (scope._sink is { } sink ? sink.IsTracking : GrowthBookInstruments.IsObserving);
 
         public void OnExperimentViewed(Experiment experiment, ExperimentResult result)
         {
-            if (scope._client is { } client)
+            if (scope._sink is { } sink)
             {
-                client.TrackExperiment(experiment, result, scope.User);
+                sink.OnExperimentViewed(experiment, result, scope.User);
             }
             else
             {
@@ -200,8 +209,7 @@ public sealed class GrowthBookScope : IDisposable
                 return;
             }
 
-            // Dedupe key: hashAttribute + hashValue + experiment key + variation id (ENGINE-NOTES §2.10).
-            var key = GrowthBookClient.ExposureKey(experiment, result);
+            var key = ExposureKey.Of(experiment, result);
             lock (this)
             {
                 _tracked ??= new HashSet<string>(StringComparer.Ordinal);
@@ -224,9 +232,9 @@ public sealed class GrowthBookScope : IDisposable
 
         public void OnFeatureUsage(string key, FeatureResult result)
         {
-            if (scope._client is { } client)
+            if (scope._sink is { } sink)
             {
-                client.TrackFeatureUsage(key, result, scope.User);
+                sink.OnFeatureUsage(key, result, scope.User);
             }
             else
             {

@@ -4,7 +4,9 @@ namespace GrowthBook.FeatureManagement;
 
 /// <summary>
 /// Everything about one user that evaluation needs: attributes, the page URL, and developer overrides.
-/// Immutable and cheap to share; build one per request (or per user) and pass it to every call.
+/// Immutable and cheap to share; build one per request (or per user) and pass it to every call. A client keeps what
+/// it derives for a user (sticky-bucket documents, hashed secure attributes, its own overrides merged in) in a table
+/// of its own keyed by this instance, so reusing one instance for a user's calls lets the client compute them once.
 /// </summary>
 public sealed class UserContext
 {
@@ -54,13 +56,6 @@ public sealed class UserContext
 
     internal Dictionary<string, FeatureValue>? ForcedFeatures { get; private init; }
 
-    // Caches a client fills on this instance (a UserContext lives for one request or one user): the user's sticky-bucket
-    // documents, loaded once; the user with secure attributes hashed, computed once; the user with the client's
-    // overrides merged in, computed once.
-    internal StickyBucketing.StickyBucketLoad? StickyBuckets;
-    internal Security.HashedUser? Hashed;
-    internal ClientOverrides? WithClientOverrides;
-
     /// <summary>A copy with other attributes and everything else the same.</summary>
     internal UserContext WithAttributes(GrowthBookAttributes attributes) => Copy(attributes, ForcedVariations, QaMode, Enabled);
 
@@ -76,7 +71,4 @@ public sealed class UserContext
         QaMode = qaMode,
         Enabled = enabled,
     };
-
-    /// <summary>This user with a client's overrides merged in, cached for that client and those settings.</summary>
-    internal sealed record ClientOverrides(object Owner, bool QaMode, bool Enabled, UserContext User);
 }

@@ -12,7 +12,7 @@ namespace GrowthBook.FeatureManagement.AspNetCore.Tests;
 [TestFixture]
 public sealed class HealthCheckTests
 {
-    private sealed record Health(HttpStatusCode Code, string Status, string Entry, string? Source, double? AgeSeconds, bool? Initialized, JsonElement Data);
+    private sealed record Health(HttpStatusCode Code, string Status, string Entry, string? Source, double? AgeSeconds, bool? Initialized, JsonElement Data, string Description);
 
     private static async Task<Health> HealthAsync(HttpClient client)
     {
@@ -27,7 +27,8 @@ public sealed class HealthCheckTests
             data.TryGetProperty("source", out var source) ? source.GetString() : null,
             data.TryGetProperty("ageSeconds", out var age) ? age.GetDouble() : null,
             data.TryGetProperty("initialized", out var initialized) ? initialized.GetBoolean() : null,
-            data);
+            data,
+            entry.GetProperty("description").GetString() ?? "");
     }
 
     private static int ClosedPort()
@@ -83,20 +84,40 @@ public sealed class HealthCheckTests
         {
             Assert.That((fresh.Entry, fresh.Source), Is.EqualTo(("Healthy", "Network")));
             Assert.That((stale.Code, stale.Entry, stale.Source), Is.EqualTo((HttpStatusCode.OK, "Degraded", "Network")));
+            Assert.That(stale.Description, Does.Contain("nothing refreshes it automatically"));
             Assert.That(stale.AgeSeconds, Is.GreaterThanOrEqualTo(120));
         });
     }
 
     [Test]
-    public async Task ABootstrapPayloadIsDegraded()
+    public async Task AnOfflineClientOnItsBundledPayload_IsHealthy_AndSaysWhatItIs()
     {
         await using var app = new TestAppFactory(TestAppSettings.Bootstrap());
         using var client = app.CreateClient();
         var health = await HealthAsync(client);
         Assert.Multiple(() =>
         {
-            Assert.That((health.Code, health.Entry, health.Source), Is.EqualTo((HttpStatusCode.OK, "Degraded", "Bootstrap")));
+            Assert.That((health.Code, health.Entry, health.Source), Is.EqualTo((HttpStatusCode.OK, "Healthy", "Bootstrap")), "offline on a bundled payload is what it was configured to do");
+            Assert.That(health.Description, Does.Contain("offline").And.Contain("bootstrap payload"));
             Assert.That(health.AgeSeconds, Is.Not.Null);
+        });
+    }
+
+    [Test]
+    public async Task ABootstrapPayloadWhileTheApiFails_IsDegraded_AndSaysWhy()
+    {
+        await using var api = await FakeGrowthBookApi.StartAsync(TestPayloads.Main);
+        api.Failing = true;
+        var settings = Online(api, strategy: "None");
+        settings.GrowthBook["BootstrapPayload"] = TestPayloads.Main;
+        await using var app = new TestAppFactory(settings);
+        using var client = app.CreateClient();
+        var health = await HealthAsync(client);
+        Assert.Multiple(() =>
+        {
+            Assert.That((health.Code, health.Entry, health.Source), Is.EqualTo((HttpStatusCode.OK, "Degraded", "Bootstrap")));
+            Assert.That(health.Description, Does.Contain("last attempt to update failed").And.Contain("the API has not answered since start"));
+            Assert.That(health.Description, Does.Not.Contain(FakeGrowthBookApi.ClientKey));
         });
     }
 

@@ -12,32 +12,45 @@ namespace GrowthBook.FeatureManagement;
 /// keeps it current (stale-while-revalidate, polling or streaming), and evaluates features and experiments for any
 /// number of concurrent users, each call with its own <see cref="UserContext"/>. All users share one compiled payload.
 /// </summary>
-public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
+public sealed class GrowthBookClient : IAsyncDisposable, IDisposable, ITrackingSink
 {
     private readonly GrowthBookClientOptions _options;
-    private readonly FeatureRepository _repository;
+    private readonly PayloadStore _store;
+    private readonly ChangeNotifier _notifier;
+    private readonly RefreshScheduler _refresh;
+    private readonly BootstrapSource _bootstrap;
+    private readonly FeatureCacheGuard _cache;
     private readonly RemoteEvaluator? _remote;
     private readonly HttpClient _http;
     private readonly bool _ownsHttpClient;
     private readonly BoundedSet _trackedExposures;
     private readonly TaskCompletionSource _initialized = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly IReadOnlyDictionary<string, int>? _globalForcedVariations;
+    private readonly bool _qaMode;
+    private readonly bool _enabled;
     private readonly ILogger _logger;
     private readonly ILogger _trackingLogger;
     private readonly Telemetry.TelemetryDispatcher _telemetry;
     private readonly TimeProvider _time;
     private readonly StickyBucketing.ClientStickyBuckets? _sticky;
     private readonly Security.SecureAttributeHasher? _secure;
+
+    // Per user context: the effective user and sticky-bucket documents. Not consulted at all when the client has
+    // neither a store, nor secure attributes, nor client-wide overrides.
+    private readonly UserSessions _sessions = new();
+    private readonly bool _derivesUsers;
+    private readonly bool _derivesEffectiveUser;
     private CancellationTokenSource _changeTokenSource = new();
+    private InitializationResult? _initializationResult;
     private int _initializeStarted;
     private int _disposed;
 
     /// <summary>Creates a client. Call <see cref="InitializeAsync"/> (or let the host do it) before relying on fresh features.</summary>
-    /// <param name="options">The options; validated here.</param>
+    /// <param name="options">The options; validated here, and read here only (later changes to them have no effect).</param>
     /// <param name="httpClient">The HttpClient to use (for example from <c>IHttpClientFactory</c>); a new one when null.</param>
     /// <param name="cache">Where fetched payloads are kept; <see cref="InMemoryFeatureCache"/> when null.</param>
     /// <param name="loggerFactory">Logging; categories start with <c>GrowthBook</c>.</param>
-    /// <param name="timeProvider">Time, for caching and backoff; the system clock when null.</param>
+    /// <param name="timeProvider">Time, for caching, backoff, timeouts and breakers; the system clock when null.</param>
     /// <param name="telemetryPublishers">Where exposures (and, for publishers that want them, evaluations) are handed, off the request path.</param>
     /// <param name="stickyBucketService">Where sticky-bucket assignments are kept (docs/sticky-bucketing.md); none when null.</param>
     /// <exception cref="ArgumentException">The options are invalid; the message says what to set.</exception>
@@ -64,60 +77,95 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
         _time = time;
         var factory = loggerFactory ?? NullLoggerFactory.Instance;
         _trackingLogger = factory.CreateLogger("GrowthBook.Tracking");
-        _telemetry = new Telemetry.TelemetryDispatcher(telemetryPublishers ?? [], options.TrackingPlugins, _trackingLogger);
+        _telemetry = new Telemetry.TelemetryDispatcher(telemetryPublishers ?? [], options.TrackingPlugins, _trackingLogger, time);
         _logger = factory.CreateLogger("GrowthBook.Client");
-        _repository = new FeatureRepository(options, _http, cache ?? new InMemoryFeatureCache(time), time, _logger);
-        _repository.Changed += OnRepositoryChanged;
+        _notifier = new ChangeNotifier(OnPayloadChanged);
+        _store = new PayloadStore(options.EffectiveDecryptionKey, _logger, _notifier.Post);
+        _cache = new FeatureCacheGuard(cache ?? new InMemoryFeatureCache(time), options, time, _logger);
+        _refresh = new RefreshScheduler(options, _http, _store, _cache, time, _logger);
+        _bootstrap = new BootstrapSource(options, _store, time, _logger);
         if (options.RemoteEval)
         {
             _remote = new RemoteEvaluator(options, _http, time, factory.CreateLogger("GrowthBook.RemoteEval"));
-            _repository.RemoteEvalInvalidated += _remote.Invalidate;
+            _refresh.RemoteEvalInvalidated += _remote.Invalidate;
         }
 
         _trackedExposures = new BoundedSet(options.TrackingDedupeCapacity);
         _secure = Security.SecureAttributeHasher.From(options);
         _sticky = stickyBucketService is null || options.RemoteEval
             ? null // remote evaluation buckets on the server
-            : new StickyBucketing.ClientStickyBuckets(stickyBucketService, _secure, options.StickyBucketTimeout, time, factory.CreateLogger("GrowthBook.StickyBucketing"));
+            : new StickyBucketing.ClientStickyBuckets(stickyBucketService, options.StickyBucketTimeout, options.StoreBreakDuration, time, factory.CreateLogger("GrowthBook.StickyBucketing"));
         _globalForcedVariations = options.ForcedVariations.Count > 0 ? new Dictionary<string, int>(options.ForcedVariations, StringComparer.Ordinal) : null;
+        _qaMode = options.QaMode;
+        _enabled = options.Enabled;
+        _derivesEffectiveUser = _secure is not null || _globalForcedVariations is not null || _qaMode || !_enabled;
+        _derivesUsers = _sticky is not null || _derivesEffectiveUser;
     }
 
     /// <summary>
-    /// Raised once per effective payload change (never for a refresh that changed nothing). A handler that throws is
-    /// logged and does not stop the other handlers or the update.
+    /// Raised once per effective payload change (never for a refresh that changed nothing), in the order of the
+    /// changes, on a background worker of the client's: never on the thread that fetched or evaluated, never while a
+    /// lock is held. A handler that throws is logged and does not stop the other handlers; one that blocks delays only
+    /// later notifications (the payloads themselves are served at once); one may call back into the client (for
+    /// example <see cref="RefreshAsync"/>).
     /// </summary>
     public event EventHandler<PayloadChangedEventArgs>? PayloadChanged;
 
-    /// <summary>The payload currently served (an empty one before initialisation).</summary>
-    public GrowthBookPayload Payload
+    /// <summary>The payload currently served (an empty one before initialisation). Reading it has no side effects.</summary>
+    public GrowthBookPayload Payload => _store.Current.Payload;
+
+    /// <summary>The payload currently served (the adapter's name for <see cref="Payload"/>).</summary>
+    internal GrowthBookPayload CurrentPayload => _store.Current.Payload;
+
+    /// <summary>Where the current payload came from.</summary>
+    public PayloadSource PayloadSource => _store.Current.Source;
+
+    /// <summary>When the current payload was fetched or last confirmed unchanged.</summary>
+    public DateTimeOffset PayloadFetchedAt => _store.Current.FetchedAt;
+
+    /// <summary>
+    /// Whether the current payload is known to be current: the stream is connected, or the API confirmed it less than
+    /// <see cref="GrowthBookClientOptions.CacheTtl"/> ago.
+    /// </summary>
+    public bool IsPayloadFresh => _refresh.StreamState == StreamState.Connected || _store.Current.IsFresh(_time.GetUtcNow(), _options.CacheTtl);
+
+    /// <summary>The last loading error (fetch, decryption, stream), or null once a payload was fetched or streamed since.</summary>
+    public Exception? LastError => _refresh.LastError ?? (_store.Current.Source == PayloadSource.None ? _bootstrap.LastError : null);
+
+    /// <summary>What health is judged from: the payload, the stream, the last contact with the API and the last error. Reading it starts nothing.</summary>
+    public GrowthBookClientStatus Status
     {
         get
         {
-            _repository.OnRead();
-            return _repository.State.Payload;
+            var state = _store.Current;
+            var now = _time.GetUtcNow();
+            return new GrowthBookClientStatus
+            {
+                Source = state.Source,
+                DateUpdated = state.Source == PayloadSource.None ? null : state.Payload.DateUpdated,
+                FeatureCount = state.Payload.FeatureKeys.Count,
+                FetchedAt = state.Source == PayloadSource.None ? null : state.FetchedAt,
+                IsFresh = _refresh.StreamState == StreamState.Connected || state.IsFresh(now, _options.CacheTtl),
+                IsOnline = !string.IsNullOrWhiteSpace(_options.ClientKey),
+                RefreshStrategy = _options.RefreshStrategy,
+                BootstrapFile = _options.BootstrapFile,
+                Stream = _refresh.StreamState,
+                StreamRetryAt = _refresh.StreamState == StreamState.Reconnecting ? _refresh.Stream?.NextAttemptAt : null,
+                LastContactAt = _refresh.LastContactAt,
+                LastError = LastError,
+                LastErrorAt = _refresh.LastError is null ? null : _refresh.LastErrorAt,
+                IsRefreshing = _refresh.IsRefreshing,
+                IsInitialized = IsInitialized,
+                ObservedAt = now,
+            };
         }
     }
-
-    /// <summary>The payload currently served, read without starting a stale-while-revalidate refresh (for the adapter's definitions).</summary>
-    internal GrowthBookPayload CurrentPayload => _repository.State.Payload;
-
-    /// <summary>Where the current payload came from.</summary>
-    public PayloadSource PayloadSource => _repository.State.Source;
-
-    /// <summary>When the current payload was fetched or last confirmed unchanged.</summary>
-    public DateTimeOffset PayloadFetchedAt => _repository.State.FetchedAt;
-
-    /// <summary>Whether the current payload is younger than <see cref="GrowthBookClientOptions.CacheTtl"/>.</summary>
-    public bool IsPayloadFresh => _repository.IsFresh;
-
-    /// <summary>The last loading error (fetch, decryption, stream), or null.</summary>
-    public Exception? LastError => _repository.LastError;
 
     /// <summary>Whether <see cref="InitializeAsync"/> has finished.</summary>
     public bool IsInitialized => _initialized.Task.IsCompleted;
 
     /// <summary>
-    /// Loads the first payload: the bootstrap (if any) at once, then the feature cache, then the API within
+    /// Loads the first payload: the bootstrap (if any) at once, then the feature cache and the API, together within
     /// <see cref="GrowthBookClientOptions.InitializationTimeout"/>; then starts the refresh strategy. Never throws for
     /// remote failures: the result says how it went. Calling it again returns the first call's result.
     /// </summary>
@@ -131,29 +179,33 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
         return InitializeCoreAsync(cancellationToken);
     }
 
-    private InitializationResult? _initializationResult;
-
     private async Task<InitializationResult> InitializeCoreAsync(CancellationToken cancellationToken)
     {
         try
         {
-            _repository.LoadBootstrap();
-            var cached = await _repository.LoadFromCacheAsync(cancellationToken).ConfigureAwait(false);
+            var started = _time.GetTimestamp();
+            _bootstrap.Load();
             InitializationResult result;
             if (string.IsNullOrWhiteSpace(_options.ClientKey) || _options.RemoteEval)
             {
-                result = new InitializationResult(_repository.State.Source == PayloadSource.None ? InitializationStatus.Failed : InitializationStatus.Bootstrap, _repository.State.Source, _repository.LastError);
+                var source = _store.Current.Source;
+                result = new InitializationResult(source == PayloadSource.None ? InitializationStatus.Failed : InitializationStatus.Bootstrap, source, LastError);
             }
-            else if (cached && _repository.State.Source == PayloadSource.Cache && _repository.IsFresh)
+            else if (await LoadFromCacheAsync(_options.InitializationTimeout, cancellationToken).ConfigureAwait(false)
+                && _store.Current is { Source: PayloadSource.Cache } cached && cached.IsFresh(_time.GetUtcNow(), _options.CacheTtl))
             {
                 result = new InitializationResult(InitializationStatus.Cache, PayloadSource.Cache);
             }
             else
             {
-                var fetch = _repository.RefreshAsync(cancellationToken);
-                var finished = await Task.WhenAny(fetch, Task.Delay(_options.InitializationTimeout, cancellationToken)).ConfigureAwait(false);
+                // The cache read and the fetch share the initialisation timeout.
+                var left = _options.InitializationTimeout - _time.GetElapsedTime(started);
+                var fetch = _refresh.RefreshAsync(CancellationToken.None);
+                var finished = left > TimeSpan.Zero
+                    ? await Task.WhenAny(fetch, Task.Delay(left, _time, cancellationToken)).ConfigureAwait(false)
+                    : fetch.IsCompleted ? fetch : null;
                 cancellationToken.ThrowIfCancellationRequested();
-                var state = _repository.State;
+                var state = _store.Current;
                 if (finished == fetch && await fetch.ConfigureAwait(false))
                 {
                     result = new InitializationResult(InitializationStatus.Network, state.Source);
@@ -164,13 +216,14 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
                     {
                         PayloadSource.Cache => InitializationStatus.Cache,
                         PayloadSource.Bootstrap => InitializationStatus.Bootstrap,
+                        PayloadSource.Network or PayloadSource.Stream => InitializationStatus.Network,
                         _ => finished == fetch ? InitializationStatus.Failed : InitializationStatus.TimedOut,
                     };
-                    result = new InitializationResult(status, state.Source, _repository.LastError);
+                    result = new InitializationResult(status, state.Source, LastError);
                 }
             }
 
-            _repository.StartBackground();
+            _refresh.StartBackground();
             _initializationResult = result;
             _initialized.TrySetResult();
             return result;
@@ -182,6 +235,18 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
         }
     }
 
+    // The last known good payload from the feature cache, read within `timeout` (a cache that fails or hangs is a miss).
+    internal async Task<bool> LoadFromCacheAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (timeout <= TimeSpan.Zero || await _cache.ReadAsync(timeout, cancellationToken).ConfigureAwait(false) is not { } entry)
+        {
+            return false;
+        }
+
+        return _store.Apply(System.Text.Encoding.UTF8.GetBytes(entry.PayloadJson), PayloadSource.Cache, entry.ETag, entry.FetchedAt).Outcome
+            is ApplyOutcome.Applied or ApplyOutcome.Unchanged;
+    }
+
     /// <summary>Waits until initialisation has finished (bounded by <paramref name="cancellationToken"/>).</summary>
     public async Task<InitializationResult> WaitForInitializationAsync(CancellationToken cancellationToken = default)
     {
@@ -189,10 +254,13 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
         return _initializationResult!;
     }
 
-    /// <summary>Fetches the payload now (concurrent calls share one request). True when the API answered with a usable payload.</summary>
-    public Task<bool> RefreshAsync(CancellationToken cancellationToken = default) => _repository.RefreshAsync(cancellationToken);
+    /// <summary>
+    /// Fetches the payload now (concurrent calls share one request), waiting out only a <c>Retry-After</c> the API asked
+    /// for. True when the API answered with a usable payload or a 304.
+    /// </summary>
+    public Task<bool> RefreshAsync(CancellationToken cancellationToken = default) => _refresh.RefreshAsync(cancellationToken);
 
-    /// <summary>A change token that fires on the next effective payload change (for <c>ChangeToken.OnChange</c>).</summary>
+    /// <summary>A change token that fires on the next effective payload change (for <c>ChangeToken.OnChange</c>), after the <see cref="PayloadChanged"/> handlers.</summary>
     public IChangeToken GetChangeToken() => new CancellationChangeToken(Volatile.Read(ref _changeTokenSource).Token);
 
     /// <summary>
@@ -204,13 +272,14 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(user);
         ThrowIfRemote();
-        return Evaluator.EvalFeature(Context(Payload, user), key);
+        return Evaluator.EvalFeature(Context(PayloadForEvaluation(), user), key);
     }
 
     /// <summary>Evaluates against a payload snapshot the caller already holds (so a check and an evaluation see the same payload).</summary>
     internal FeatureResult EvalFeature(GrowthBookPayload payload, string key, UserContext user)
     {
         ThrowIfRemote();
+        _refresh.OnRead();
         return Evaluator.EvalFeature(Context(payload, user), key);
     }
 
@@ -229,7 +298,7 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(experiment);
         ArgumentNullException.ThrowIfNull(user);
         ThrowIfRemote();
-        var payload = Payload;
+        var payload = PayloadForEvaluation();
         return Evaluator.RunExperiment(Context(payload, user), experiment.GetDefinition(payload.SavedGroups), featureId: null);
     }
 
@@ -244,18 +313,20 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(user);
         if (_remote is not null)
         {
-            var evaluated = await _remote.GetPayloadAsync(Effective(user), cancellationToken).ConfigureAwait(false);
-            return Evaluator.EvalFeature(Context(evaluated, user), key);
+            var effective = Effective(user);
+            var evaluated = await _remote.GetPayloadAsync(effective, cancellationToken).ConfigureAwait(false);
+            return Evaluator.EvalFeature(new EvaluationContext(evaluated, effective, null, Observer(user)), key);
         }
 
-        return await EvalFeatureAsync(Payload, key, user, cancellationToken).ConfigureAwait(false);
+        return await EvalFeatureAsync(PayloadForEvaluation(), key, user, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Evaluates a feature for a user against a payload snapshot the caller already holds (for example one it just
     /// checked the feature's presence in: the check and the evaluation then see the same payload), with the client's
     /// overrides, tracking and the user's sticky-bucket documents (loaded once per user context; synchronous when there
-    /// is no store or they are already loaded). Not for remote evaluation.
+    /// is no store or they are already loaded). Starts a stale-while-revalidate
+    /// refresh when due. Not for remote evaluation.
     /// </summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="InvalidOperationException">The client uses remote evaluation.</exception>
@@ -264,30 +335,39 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(payload);
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(user);
+        _refresh.OnRead();
         if (_sticky is null)
         {
             return new ValueTask<FeatureResult>(EvalFeature(payload, key, user));
         }
 
-        var sticky = _sticky.GetStateAsync(payload, user, cancellationToken);
+        var session = _sessions.Get(user);
+        var effective = Effective(user, session);
+        var sticky = _sticky.GetStateAsync(payload, effective, session, cancellationToken);
         return sticky.IsCompletedSuccessfully
-            ? new ValueTask<FeatureResult>(Evaluator.EvalFeature(Context(payload, user, sticky.Result), key))
-            : Sticky(payload, key, user, sticky);
+            ? new ValueTask<FeatureResult>(Evaluator.EvalFeature(new EvaluationContext(payload, effective, sticky.Result, Observer(user)), key))
+            : Sticky(payload, key, effective, sticky, Observer(user));
 
-        async ValueTask<FeatureResult> Sticky(GrowthBookPayload payload, string key, UserContext user, ValueTask<StickyBucketing.StickyBucketState?> sticky)
-            => Evaluator.EvalFeature(Context(payload, user, await sticky.ConfigureAwait(false)), key);
+        static async ValueTask<FeatureResult> Sticky(GrowthBookPayload payload, string key, UserContext effective, ValueTask<StickyBucketing.StickyBucketState?> sticky, IEvaluationObserver? observer)
+            => Evaluator.EvalFeature(new EvaluationContext(payload, effective, await sticky.ConfigureAwait(false), observer), key);
     }
 
     /// <summary>
     /// Loads the user's sticky-bucket documents now, so that the synchronous calls (<see cref="EvalFeature(string, UserContext)"/>,
     /// <see cref="IsOn"/>, <see cref="Run"/>, <see cref="CreateScope"/>) with this same <paramref name="user"/> instance are
     /// sticky too: they never wait for a store themselves. True when sticky bucketing is active for the user; false
-    /// when no store is configured or it failed or timed out (logged).
+    /// when no store is configured or it failed, timed out or is kept away by its open circuit (logged).
     /// </summary>
     public async ValueTask<bool> LoadStickyBucketsAsync(UserContext user, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return _sticky is not null && await _sticky.GetStateAsync(Payload, user, cancellationToken).ConfigureAwait(false) is not null;
+        if (_sticky is null)
+        {
+            return false;
+        }
+
+        var session = _sessions.Get(user);
+        return await _sticky.GetStateAsync(PayloadForEvaluation(), Effective(user, session), session, cancellationToken).ConfigureAwait(false) is not null;
     }
 
     /// <summary>
@@ -298,8 +378,8 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
     {
         ArgumentNullException.ThrowIfNull(user);
         ThrowIfRemote();
-        var scope = new GrowthBookScope(Payload, Effective(user), this);
-        scope.UseStickyBuckets(_sticky?.Loaded(user));
+        var scope = new GrowthBookScope(PayloadForEvaluation(), Effective(user), this);
+        scope.UseStickyBuckets(_sticky is null ? null : StickyBucketing.ClientStickyBuckets.Loaded(_sessions.Find(user)));
         return scope;
     }
 
@@ -315,7 +395,8 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
             var scope = CreateScope(user);
             if (_sticky is not null)
             {
-                scope.UseStickyBuckets(await _sticky.GetStateAsync(scope.Payload, user, cancellationToken).ConfigureAwait(false));
+                var session = _sessions.Get(user);
+                scope.UseStickyBuckets(await _sticky.GetStateAsync(scope.Payload, scope.User, session, cancellationToken).ConfigureAwait(false));
             }
 
             return scope;
@@ -333,50 +414,72 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
         }
     }
 
+    // The payload an evaluation reads: the current one, after starting a stale-while-revalidate refresh if one is due.
+    private GrowthBookPayload PayloadForEvaluation()
+    {
+        _refresh.OnRead();
+        return _store.Current.Payload;
+    }
+
     // Sync calls use the user's sticky-bucket documents only if already loaded: they never wait for a store.
     private EvaluationContext Context(GrowthBookPayload payload, UserContext user)
-        => Context(payload, user, _sticky?.Loaded(user));
+    {
+        if (!_derivesUsers)
+        {
+            return new EvaluationContext(payload, user, null, Observer(user));
+        }
 
-    private EvaluationContext Context(GrowthBookPayload payload, UserContext user, StickyBucketing.StickyBucketState? sticky)
-        => new(payload, Effective(user), sticky, HasTracking ? new ClientObserver(this, user) : null);
+        if (!_derivesEffectiveUser)
+        {
+            // A store only: look the user's documents up, without creating a session for a user never loaded.
+            return new EvaluationContext(payload, user, StickyBucketing.ClientStickyBuckets.Loaded(_sessions.Find(user)), Observer(user));
+        }
+
+        var session = _sessions.Get(user);
+        var sticky = _sticky is null ? null : StickyBucketing.ClientStickyBuckets.Loaded(session);
+        return new EvaluationContext(payload, Effective(user, session), sticky, Observer(user));
+    }
+
+    private IEvaluationObserver? Observer(UserContext user) => HasTracking ? new ClientObserver(this, user) : null;
 
     private bool HasTracking => _options.OnExperimentViewed is not null || _options.OnFeatureUsage is not null
         || _options.OnExperimentViewedAsync is not null || _options.OnFeatureUsageAsync is not null
         || _telemetry.HasPublishers || Telemetry.GrowthBookInstruments.IsObserving;
 
-    // Client-wide settings merged into the user's: the user's own values win. Computed once per user context.
-    internal UserContext Effective(UserContext user)
-    {
-        if (_secure is not null)
-        {
-            user = _secure.Apply(user);
-        }
+    /// <summary>The user as evaluation sees it: secure attributes hashed, client-wide settings merged in (the user's own values win). Computed once per user context.</summary>
+    internal UserContext Effective(UserContext user) => _derivesEffectiveUser ? Effective(user, _sessions.Get(user)) : user;
 
-        bool qaMode = _options.QaMode, enabled = _options.Enabled;
-        if (_globalForcedVariations is null && !qaMode && enabled)
+    private UserContext Effective(UserContext user, UserSession session)
+    {
+        if (!_derivesEffectiveUser)
         {
             return user;
         }
 
-        if (user.WithClientOverrides is { } cached && ReferenceEquals(cached.Owner, this) && cached.QaMode == qaMode && cached.Enabled == enabled)
+        if (session.Effective is { } cached)
         {
-            return cached.User;
+            return cached;
         }
 
-        var forced = user.ForcedVariations;
-        if (_globalForcedVariations is not null)
+        var effective = _secure?.Apply(user) ?? user;
+        if (_globalForcedVariations is not null || _qaMode || !_enabled)
         {
-            var merged = new Dictionary<string, int>(_globalForcedVariations, StringComparer.Ordinal);
-            foreach (var (k, v) in user.ForcedVariations ?? new Dictionary<string, int>())
+            var forced = effective.ForcedVariations;
+            if (_globalForcedVariations is not null)
             {
-                merged[k] = v;
+                var merged = new Dictionary<string, int>(_globalForcedVariations, StringComparer.Ordinal);
+                foreach (var (k, v) in effective.ForcedVariations ?? new Dictionary<string, int>())
+                {
+                    merged[k] = v;
+                }
+
+                forced = merged;
             }
 
-            forced = merged;
+            effective = effective.Copy(effective.Attributes, forced, effective.QaMode || _qaMode, effective.Enabled && _enabled);
         }
 
-        var effective = user.Copy(user.Attributes, forced, user.QaMode || qaMode, user.Enabled && enabled);
-        user.WithClientOverrides = new UserContext.ClientOverrides(this, qaMode, enabled, effective);
+        session.Effective = effective; // a race computes the same value twice; either is kept
         return effective;
     }
 
@@ -387,7 +490,7 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
         var callback = _options.OnExperimentViewed;
         var callbackAsync = _options.OnExperimentViewedAsync;
         var publish = _telemetry.HasPublishers;
-        if ((callback is null && callbackAsync is null && !publish) || !_trackedExposures.Add(ExposureKey(experiment, result)))
+        if ((callback is null && callbackAsync is null && !publish) || !_trackedExposures.Add(ExposureKey.Of(experiment, result)))
         {
             return;
         }
@@ -437,14 +540,36 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Runs a scope's async callback on the background queue.</summary>
-    internal void RunInBackground(string callback, Func<CancellationToken, ValueTask> work) => _telemetry.Enqueue(new Telemetry.BackgroundWork(callback, work));
+    bool ITrackingSink.IsTracking => HasTracking;
 
-    /// <summary>Where tracking failures are logged (category <c>GrowthBook.Tracking</c>).</summary>
-    internal ILogger TrackingLogger => _trackingLogger;
+    ILogger ITrackingSink.Logger => _trackingLogger;
+
+    void ITrackingSink.OnExperimentViewed(Experiment experiment, ExperimentResult result, UserContext user) => TrackExperiment(experiment, result, user);
+
+    void ITrackingSink.OnFeatureUsage(string key, FeatureResult result, UserContext user) => TrackFeatureUsage(key, result, user);
+
+    void ITrackingSink.RunInBackground(string callback, Func<CancellationToken, ValueTask> work) => _telemetry.Enqueue(new Telemetry.BackgroundWork(callback, work));
 
     /// <summary>The exposure dedupe set (for tests of its bound).</summary>
     internal BoundedSet TrackedExposures => _trackedExposures;
+
+    /// <summary>The refresh scheduler (for tests: the stream, the revalidation flag).</summary>
+    internal RefreshScheduler Refresh => _refresh;
+
+    /// <summary>The sticky-bucket store's circuit, null without a store (for tests and health).</summary>
+    internal StoreCircuit? StickyBucketCircuit => _sticky?.Circuit;
+
+    /// <summary>The feature cache's circuit (for tests).</summary>
+    internal StoreCircuit FeatureCacheCircuit => _cache.Circuit;
+
+    /// <summary>Reloads the bootstrap file now, as a file event would (for tests).</summary>
+    internal Task ReloadBootstrapFileAsync() => _bootstrap.ReloadNowAsync(Path.GetFullPath(_options.BootstrapFile!));
+
+    /// <summary>How many payloads (and 304s) the store has judged so far (for tests).</summary>
+    internal long PayloadOffers => _store.Offers;
+
+    /// <summary>Completes when every change notification queued so far has run (for tests).</summary>
+    internal Task WhenNotifiedAsync() => _notifier.WhenIdleAsync();
 
     /// <summary>
     /// Hands on everything tracked so far: waits until the background queue has passed every queued event to the
@@ -455,11 +580,8 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
 
     internal bool HasClientTracking => HasTracking;
 
-    // hashAttribute + hashValue + experiment key + variation id (ENGINE-NOTES §2.10).
-    internal static string ExposureKey(Experiment experiment, ExperimentResult result)
-        => result.HashAttribute + result.RawHashValue.ToJsString() + experiment.Key + result.VariationId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    private void OnRepositoryChanged(PayloadState previous, PayloadState current)
+    // Runs on the change notifier's worker, one change at a time, in order: the handlers, then the change token.
+    private void OnPayloadChanged(PayloadState previous, PayloadState current)
     {
         var old = Interlocked.Exchange(ref _changeTokenSource, new CancellationTokenSource());
         try
@@ -487,9 +609,9 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
             {
                 old.Cancel();
             }
-            catch (AggregateException)
+            catch (AggregateException e)
             {
-                // A change-token callback failed; other listeners were still notified.
+                ClientLog.ChangeHandlerFailed(_logger, e); // a change-token callback failed; the other listeners were still notified
             }
 
             old.Dispose();
@@ -504,7 +626,9 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable
             return; // a host and a `using` may both dispose: only the first call does the work
         }
 
-        await _repository.DisposeAsync().ConfigureAwait(false);
+        _bootstrap.Stop();
+        await _refresh.DisposeAsync().ConfigureAwait(false);
+        _notifier.Complete();
         if (_sticky is not null)
         {
             await _sticky.FlushAsync().ConfigureAwait(false); // each save is bounded, so this ends

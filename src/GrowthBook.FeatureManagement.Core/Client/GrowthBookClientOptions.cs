@@ -24,7 +24,7 @@ public sealed class GrowthBookClientOptions
     /// <summary>How the payload is kept current. Default <see cref="RefreshStrategy.StaleWhileRevalidate"/>.</summary>
     public RefreshStrategy RefreshStrategy { get; set; } = RefreshStrategy.StaleWhileRevalidate;
 
-    /// <summary>The interval of <see cref="RefreshStrategy.Polling"/>. Default 30 seconds. (A stream that is down is retried on its own capped backoff, with one fetch per attempt.)</summary>
+    /// <summary>The interval of <see cref="RefreshStrategy.Polling"/>. Default 30 seconds. (A stream that is down is retried on its own capped backoff, and one fetch follows every reconnection.)</summary>
     public TimeSpan PollingInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The streaming (SSE) host; defaults to <see cref="ApiHost"/>.</summary>
@@ -91,6 +91,13 @@ public sealed class GrowthBookClientOptions
     public TimeSpan StickyBucketTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
+    /// How long the client stops calling a sticky-bucket store or feature cache that is failing (half the calls of the
+    /// last second failed or timed out) before one request tries it again; meanwhile evaluation goes on without
+    /// stickiness and without the cache, waiting on neither (docs/resilience.md). Default 5 seconds; at least 0.5 seconds.
+    /// </summary>
+    public TimeSpan StoreBreakDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// The organisation's secure attribute salt (GrowthBook: Organization Settings), used to hash
     /// <see cref="SecureAttributes"/>. Never logged.
     /// </summary>
@@ -152,6 +159,11 @@ public sealed class GrowthBookClientOptions
         if (StickyBucketTimeout <= TimeSpan.Zero)
         {
             problems.Add("GrowthBook:StickyBucketTimeout must be positive.");
+        }
+
+        if (StoreBreakDuration < TimeSpan.FromMilliseconds(500) || StoreBreakDuration > TimeSpan.FromDays(1))
+        {
+            problems.Add("GrowthBook:StoreBreakDuration must be between 0.5 seconds and one day.");
         }
 
         if (SecureAttributes is { Count: > 0 } && string.IsNullOrEmpty(SecureAttributeSalt))

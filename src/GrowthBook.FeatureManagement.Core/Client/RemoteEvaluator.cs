@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace GrowthBook.FeatureManagement.Client;
 
 /// <summary>
-/// Remote evaluation (ENGINE-NOTES §3): <c>POST /api/eval/{clientKey}</c> with the user's attributes, forced
+/// Remote evaluation (docs/engine.md, "Network API"): <c>POST /api/eval/{clientKey}</c> with the user's attributes, forced
 /// variations, forced features and URL; the answer is a payload of already-evaluated features, compiled and cached
 /// per distinct request for the cache TTL; concurrent identical requests share one POST. Failures serve the last
 /// answer for that user, else an empty payload. Answers over <see cref="GrowthBookClientOptions.MaxPayloadBytes"/> are refused unread.
@@ -46,7 +46,7 @@ internal sealed class RemoteEvaluator(GrowthBookClientOptions options, HttpClien
     {
         try
         {
-            using var timeout = new CancellationTokenSource(options.RequestTimeout);
+            using var timeout = new CancellationTokenSource(options.RequestTimeout, time);
             using var request = new HttpRequestMessage(HttpMethod.Post, $"{options.EffectiveApiHost}/api/eval/{options.ClientKey}") { Content = JsonContent.Create(body) };
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
@@ -54,7 +54,7 @@ internal sealed class RemoteEvaluator(GrowthBookClientOptions options, HttpClien
                 throw new HttpRequestException($"the API answered {(int)response.StatusCode} {response.ReasonPhrase}", null, response.StatusCode);
             }
 
-            var bytes = await FeatureRepository.ReadBoundedAsync(response.Content, options.MaxPayloadBytes, timeout.Token).ConfigureAwait(false);
+            var bytes = await PayloadFetcher.ReadBoundedAsync(response.Content, options.MaxPayloadBytes, timeout.Token).ConfigureAwait(false);
             var payload = GrowthBookPayload.Parse(bytes, new GrowthBookPayloadOptions { Logger = logger });
             if (_cache.Count >= MaxEntries)
             {

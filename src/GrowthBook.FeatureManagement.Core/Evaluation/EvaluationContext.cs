@@ -3,7 +3,7 @@ using GrowthBook.FeatureManagement.StickyBucketing;
 
 namespace GrowthBook.FeatureManagement.Evaluation;
 
-/// <summary>Receives what evaluation observes (ENGINE-NOTES §2.10); implementations dedupe and dispatch.</summary>
+/// <summary>Receives what evaluation observes (docs/engine.md, "Tracking"); implementations dedupe and dispatch.</summary>
 internal interface IEvaluationObserver
 {
     void OnExperimentViewed(Experiment experiment, ExperimentResult result);

@@ -2,7 +2,8 @@ namespace GrowthBook.FeatureManagement.Security;
 
 /// <summary>
 /// The client's automatic hashing of <see cref="GrowthBookClientOptions.SecureAttributes"/> before evaluation. The
-/// hashed user is computed once per <see cref="UserContext"/> instance and cached on it. The salt is never logged.
+/// client computes the hashed user once per <see cref="UserContext"/> instance (in its user session). The salt is
+/// never logged.
 /// </summary>
 internal sealed class SecureAttributeHasher(string salt, string[] names)
 {
@@ -12,17 +13,10 @@ internal sealed class SecureAttributeHasher(string salt, string[] names)
             ? new SecureAttributeHasher(salt, names.Distinct(StringComparer.Ordinal).ToArray())
             : null;
 
-    /// <summary>The user as evaluation sees it: the named attributes hashed.</summary>
+    /// <summary>The user as evaluation sees it: the named attributes hashed (the same instance when none is present).</summary>
     public UserContext Apply(UserContext user)
     {
-        if (user.Hashed is { } cached && ReferenceEquals(cached.Owner, this))
-        {
-            return cached.User;
-        }
-
         var attributes = SecureAttributes.Hash(user.Attributes, names, salt);
-        var hashed = ReferenceEquals(attributes, user.Attributes) ? user : user.WithAttributes(attributes);
-        user.Hashed = new HashedUser(this, hashed);
-        return hashed;
+        return ReferenceEquals(attributes, user.Attributes) ? user : user.WithAttributes(attributes);
     }
 }

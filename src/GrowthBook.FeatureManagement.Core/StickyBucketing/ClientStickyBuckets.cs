@@ -1,52 +1,81 @@
+using GrowthBook.FeatureManagement.Client;
 using Microsoft.Extensions.Logging;
+using Polly.CircuitBreaker;
 
 namespace GrowthBook.FeatureManagement.StickyBucketing;
 
 /// <summary>
 /// The shared client's sticky bucketing: loads a user's documents once per <see cref="UserContext"/> (every sticky
-/// attribute in one <see cref="IStickyBucketService.GetAllAssignmentsAsync"/> call), bounded by a timeout, and saves
-/// new assignments in the background. A store that fails or is too slow is logged and evaluation goes on without
-/// stickiness: it never throws to the caller, and nothing is saved for that user context (so a sticky assignment the
-/// store holds is not overwritten by a fresh one).
+/// attribute in one <see cref="IStickyBucketService.GetAllAssignmentsAsync"/> call), bounded by a timeout and behind a
+/// circuit breaker, and saves new assignments in the background. A store that fails, is too slow or is kept away by
+/// the open circuit means evaluation without stickiness: never an exception for the caller, and nothing saved for
+/// that user context (so a sticky assignment the store holds is not overwritten by a fresh one). While the circuit is
+/// open no request waits for the store, not even the one whose load is the half-open probe. A user context whose load
+/// failed loads again once the store has recovered.
 /// </summary>
-internal sealed class ClientStickyBuckets(IStickyBucketService service, Security.SecureAttributeHasher? secure, TimeSpan timeout, TimeProvider time, ILogger logger)
+internal sealed class ClientStickyBuckets
 {
-    // Saves do not hold anyone up, so they get more time than loads; still bounded, so a hung store cannot pile them up.
-    private readonly TimeSpan _saveTimeout = timeout > TimeSpan.FromSeconds(5) ? timeout : TimeSpan.FromSeconds(5);
+    private readonly IStickyBucketService _service;
+    private readonly StoreCircuit _circuit;
+    private readonly TimeSpan _timeout;
+    private readonly TimeSpan _saveTimeout;
+    private readonly ILogger _logger;
     private readonly PendingSaves _saves = new();
-    private readonly string _storeName = service.GetType().Name;
+    private readonly string _storeName;
 
-    /// <summary>The user's documents if this client already loaded them (for sync calls, which never wait for a store).</summary>
-    public StickyBucketState? Loaded(UserContext user)
-        => user.StickyBuckets is { } load && ReferenceEquals(load.Owner, this) && load.State.IsCompletedSuccessfully ? load.State.Result : null;
+    public ClientStickyBuckets(IStickyBucketService service, TimeSpan timeout, TimeSpan breakDuration, TimeProvider time, ILogger logger)
+    {
+        _service = service;
+        _timeout = timeout;
+        _logger = logger;
+        _storeName = service.GetType().Name;
+
+        // Saves do not hold anyone up, so they get more time than loads; still bounded, so a hung store cannot pile them up.
+        _saveTimeout = timeout > TimeSpan.FromSeconds(5) ? timeout : TimeSpan.FromSeconds(5);
+        _circuit = new StoreCircuit("sticky-bucket store " + _storeName, "evaluating without sticky bucketing, saving no assignment", breakDuration, time, logger);
+    }
+
+    /// <summary>The circuit around the store (for health and tests).</summary>
+    internal StoreCircuit Circuit => _circuit;
+
+    /// <summary>The user's documents if they are already loaded (for sync calls, which never wait for a store).</summary>
+    public static StickyBucketState? Loaded(UserSession? session)
+        => session?.StickyBuckets is { State.IsCompletedSuccessfully: true } load ? load.State.Result : null;
 
     /// <summary>
-    /// The user's documents for <paramref name="payload"/>: cached on <paramref name="user"/>, else loaded from the
-    /// store for the attributes evaluation reads (secure ones hashed). Null: evaluate without stickiness.
+    /// The user's documents for <paramref name="payload"/>: those of <paramref name="session"/>, else loaded from the
+    /// store for the attributes evaluation reads, of <paramref name="user"/> (secure ones already hashed). Null:
+    /// evaluate without stickiness.
     /// </summary>
-    public ValueTask<StickyBucketState?> GetStateAsync(GrowthBookPayload payload, UserContext user, CancellationToken cancellationToken)
+    public ValueTask<StickyBucketState?> GetStateAsync(GrowthBookPayload payload, UserContext user, UserSession session, CancellationToken cancellationToken)
     {
         var attributes = payload.StickyBucketAttributes;
-        var load = user.StickyBuckets;
-        if (load is null || !ReferenceEquals(load.Owner, this) || !SameAttributes(load.Attributes, attributes))
+        var load = session.StickyBuckets;
+        if (load is null || !SameAttributes(load.Attributes, attributes) || RetryAfterRecovery(load))
         {
             // Concurrent first calls for one user context: only the one that publishes its load reads the store.
             var completion = new TaskCompletionSource<StickyBucketState?>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var started = new StickyBucketLoad(this, attributes, completion.Task);
-            if (Interlocked.CompareExchange(ref user.StickyBuckets, started, load) == load)
+            var started = new StickyBucketLoad(attributes, completion.Task, _circuit.Recoveries, IsProbe: _circuit.IsOpen);
+            if (Interlocked.CompareExchange(ref session.StickyBuckets, started, load) == load)
             {
-                // Only the attributes matter here, and of the client's settings only secure hashing changes them.
-                _ = CompleteAsync(completion, StickyBucketState.AttributesOf(payload, secure?.Apply(user) ?? user));
+                _ = CompleteAsync(completion, StickyBucketState.AttributesOf(payload, user));
                 load = started;
             }
             else
             {
-                load = user.StickyBuckets!;
+                load = session.StickyBuckets!;
             }
         }
 
         var state = load.State;
-        return state.IsCompletedSuccessfully ? new ValueTask<StickyBucketState?>(state.Result) : new ValueTask<StickyBucketState?>(state.WaitAsync(cancellationToken));
+        if (state.IsCompletedSuccessfully)
+        {
+            return new ValueTask<StickyBucketState?>(state.Result);
+        }
+
+        // A load started while the circuit was open is its half-open probe (or kept away at once): the request does not
+        // wait for it (no stickiness this time); the documents a probe brings serve this user context's later calls.
+        return load.IsProbe ? default : new ValueTask<StickyBucketState?>(state.WaitAsync(cancellationToken));
     }
 
     /// <summary>Waits for the saves started so far.</summary>
@@ -54,6 +83,9 @@ internal sealed class ClientStickyBuckets(IStickyBucketService service, Security
 
     private static bool SameAttributes(string[] loaded, string[] current)
         => ReferenceEquals(loaded, current) || loaded.AsSpan().SequenceEqual(current);
+
+    private bool RetryAfterRecovery(StickyBucketLoad load)
+        => load.State is { IsCompletedSuccessfully: true, Result: null } && load.Recoveries != _circuit.Recoveries;
 
     // LoadAsync never throws (a failure is logged and means "no stickiness").
     private async Task CompleteAsync(TaskCompletionSource<StickyBucketState?> completion, Dictionary<string, string> attributes)
@@ -67,36 +99,27 @@ internal sealed class ClientStickyBuckets(IStickyBucketService service, Security
             return new StickyBucketState(new Dictionary<string, StickyAssignmentsDocument>(StringComparer.Ordinal), Save);
         }
 
-        using var cancel = new CancellationTokenSource();
-        Task<IReadOnlyDictionary<string, StickyAssignmentsDocument>>? task = null;
-        IReadOnlyDictionary<string, StickyAssignmentsDocument> documents;
-        try
+        var outcome = await _circuit.ExecuteAsync(
+            static (call, cancellationToken) => call.Service.GetAllAssignmentsAsync(call.Attributes, cancellationToken),
+            (Service: _service, Attributes: attributes),
+            _timeout,
+            CancellationToken.None).ConfigureAwait(false);
+        switch (outcome.Exception)
         {
-            var pending = service.GetAllAssignmentsAsync(attributes, cancel.Token);
-            if (pending.IsCompleted)
-            {
-                documents = await pending.ConfigureAwait(false);
-            }
-            else
-            {
-                task = pending.AsTask();
-                documents = await task.WaitAsync(timeout, time).ConfigureAwait(false);
-            }
-        }
-        catch (TimeoutException) when (task is not null)
-        {
-            await cancel.CancelAsync().ConfigureAwait(false);
-            Abandon(task);
-            StickyBucketLog.LoadTimedOut(logger, _storeName, timeout);
-            return null;
-        }
-        catch (Exception e)
-        {
-            StickyBucketLog.LoadFailed(logger, _storeName, e.GetType().Name);
-            return null;
+            case null:
+                break;
+            case BrokenCircuitException:
+                return null; // the open circuit was logged once
+            case TimeoutException:
+                StickyBucketLog.LoadTimedOut(_logger, _storeName, _timeout);
+                return null;
+            case { } e:
+                StickyBucketLog.LoadFailed(_logger, _storeName, Security.RedactedException.Of(e));
+                return null;
         }
 
         // Keep only the documents asked for: a store's extra or mislabelled documents are not this user's.
+        var documents = outcome.Result!;
         var own = new Dictionary<string, StickyAssignmentsDocument>(StringComparer.Ordinal);
         foreach (var (name, value) in attributes)
         {
@@ -116,33 +139,25 @@ internal sealed class ClientStickyBuckets(IStickyBucketService service, Security
 
     private async Task SaveAsync(StickyAssignmentsDocument document)
     {
-        using var cancel = new CancellationTokenSource();
-        Task? task = null;
-        try
-        {
-            var pending = service.SaveAssignmentsAsync(document, cancel.Token);
-            if (pending.IsCompleted)
+        var outcome = await _circuit.ExecuteAsync(
+            static async (call, cancellationToken) =>
             {
-                await pending.ConfigureAwait(false);
-                return;
-            }
-
-            task = pending.AsTask();
-            await task.WaitAsync(_saveTimeout, time).ConfigureAwait(false);
-        }
-        catch (TimeoutException) when (task is not null && !task.IsCompleted)
+                await call.Service.SaveAssignmentsAsync(call.Document, cancellationToken).ConfigureAwait(false);
+                return true;
+            },
+            (Service: _service, Document: document),
+            _saveTimeout,
+            CancellationToken.None).ConfigureAwait(false);
+        switch (outcome.Exception)
         {
-            await cancel.CancelAsync().ConfigureAwait(false);
-            Abandon(task);
-            StickyBucketLog.SaveTimedOut(logger, _storeName, _saveTimeout);
-        }
-        catch (Exception e)
-        {
-            StickyBucketLog.SaveFailed(logger, _storeName, e.GetType().Name);
+            case null or BrokenCircuitException:
+                break;
+            case TimeoutException:
+                StickyBucketLog.SaveTimedOut(_logger, _storeName, _saveTimeout);
+                break;
+            case { } e:
+                StickyBucketLog.SaveFailed(_logger, _storeName, Security.RedactedException.Of(e));
+                break;
         }
     }
-
-    // A store call given up on may still fail later: observe it, so it is not reported as an unobserved exception.
-    private static void Abandon(Task task)
-        => task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 }

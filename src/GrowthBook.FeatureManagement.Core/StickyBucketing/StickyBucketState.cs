@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace GrowthBook.FeatureManagement.StickyBucketing;
 
 /// <summary>
-/// One user's sticky-bucket documents, loaded before evaluation, read and updated by it (ENGINE-NOTES §2.8).
+/// One user's sticky-bucket documents, loaded before evaluation, read and updated by it (docs/engine.md, "Sticky bucketing").
 /// Changed documents are handed to <c>save</c>, which persists them without blocking evaluation.
 /// </summary>
 internal sealed class StickyBucketState(IDictionary<string, StickyAssignmentsDocument> documents, Action<StickyAssignmentsDocument> save)

@@ -29,6 +29,8 @@ internal static class GrowthBookInstruments
 
     public static readonly Counter<long> StreamReconnects = Meter.CreateCounter<long>("growthbook.stream.reconnects", "{reconnect}", "Times the streaming (SSE) connection was lost and a reconnect scheduled.");
 
+    public static readonly Counter<long> StickyBucketSaveFailures = Meter.CreateCounter<long>("growthbook.sticky_bucket.save_failures", "{failure}", "Sticky-bucket assignments a store failed to save.");
+
     /// <summary>Whether evaluation must observe features and exposures for the counters.</summary>
     public static bool IsObserving => Evaluations.Enabled || Exposures.Enabled;
 
@@ -72,6 +74,14 @@ internal static class GrowthBookInstruments
         if (StreamReconnects.Enabled)
         {
             StreamReconnects.Add(1);
+        }
+    }
+
+    public static void RecordStickyBucketSaveFailure(IStickyBucketService store)
+    {
+        if (StickyBucketSaveFailures.Enabled)
+        {
+            StickyBucketSaveFailures.Add(1, new KeyValuePair<string, object?>("growthbook.sticky_bucket.store", store.GetType().Name));
         }
     }
 }

@@ -13,26 +13,29 @@ internal sealed partial class TelemetryDispatcher : IAsyncDisposable
     private readonly ITelemetryPublisher[] _publishers;
     private readonly ITrackingPlugin[] _plugins;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private readonly Channel<object> _queue;
     private readonly CancellationTokenSource _stop = new();
     private readonly object _gate = new();
     private Task? _worker;
+    private TaskCompletionSource? _progress; // set while a flush waits for the worker
     private long _enqueued;
     private long _settled;
     private long _dropped;
     private int _disposed;
 
-    public TelemetryDispatcher(IEnumerable<ITelemetryPublisher> publishers, IEnumerable<ITrackingPlugin> plugins, ILogger logger, int capacity = 10_000)
+    public TelemetryDispatcher(IEnumerable<ITelemetryPublisher> publishers, IEnumerable<ITrackingPlugin> plugins, ILogger logger, TimeProvider time, int capacity = 10_000)
     {
         _publishers = publishers.ToArray();
         _plugins = plugins.Distinct().ToArray();
         _logger = logger;
+        _time = time;
         _queue = Channel.CreateBounded<object>(
             new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
             _ =>
             {
                 Interlocked.Increment(ref _dropped);
-                Interlocked.Increment(ref _settled);
+                Settle();
             });
     }
 
@@ -101,7 +104,7 @@ internal sealed partial class TelemetryDispatcher : IAsyncDisposable
         Interlocked.Increment(ref _enqueued);
         if (!_queue.Writer.TryWrite(item))
         {
-            Interlocked.Increment(ref _settled); // completed: shutting down
+            Settle(); // completed: shutting down
         }
     }
 
@@ -137,7 +140,7 @@ internal sealed partial class TelemetryDispatcher : IAsyncDisposable
                 }
                 finally
                 {
-                    Interlocked.Increment(ref _settled);
+                    Settle();
                 }
             }
         }
@@ -200,9 +203,15 @@ internal sealed partial class TelemetryDispatcher : IAsyncDisposable
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
         var target = Interlocked.Read(ref _enqueued);
-        while (Interlocked.Read(ref _settled) < target && Volatile.Read(ref _worker) is { IsCompleted: false })
+        while (true)
         {
-            await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+            var progress = Progress(); // taken before the check: an item settled after it completes it
+            if (Interlocked.Read(ref _settled) >= target || Volatile.Read(ref _worker) is not { IsCompleted: false })
+            {
+                break;
+            }
+
+            await progress.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var plugin in _plugins)
@@ -229,7 +238,7 @@ internal sealed partial class TelemetryDispatcher : IAsyncDisposable
         _queue.Writer.TryComplete();
         if (Volatile.Read(ref _worker) is { } worker)
         {
-            await Task.WhenAny(worker, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+            await Task.WhenAny(worker, Task.Delay(TimeSpan.FromSeconds(5), _time)).ConfigureAwait(false);
         }
 
         await _stop.CancelAsync().ConfigureAwait(false);
@@ -251,6 +260,22 @@ internal sealed partial class TelemetryDispatcher : IAsyncDisposable
         }
 
         _stop.Dispose();
+    }
+
+    // An item was handed on, dropped or refused: wakes a flush waiting for the worker.
+    private void Settle()
+    {
+        Interlocked.Increment(ref _settled);
+        if (Volatile.Read(ref _progress) is not null)
+        {
+            Interlocked.Exchange(ref _progress, null)?.TrySetResult();
+        }
+    }
+
+    private Task Progress()
+    {
+        var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return (Interlocked.CompareExchange(ref _progress, created, null) ?? created).Task;
     }
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "GrowthBook telemetry publisher {Publisher} failed ({ExceptionType}); the event was dropped")]

@@ -22,6 +22,7 @@ namespace GrowthBook.FeatureManagement;
 public abstract class BatchingTrackingPlugin : ITrackingPlugin
 {
     private readonly Channel<GrowthBookTelemetryEvent> _queue;
+    private volatile bool _waitingOnClock;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _worker;
@@ -127,13 +128,16 @@ public abstract class BatchingTrackingPlugin : ITrackingPlugin
         Interlocked.Increment(ref _flushWaiters); // no more waiting for batches to fill
         _queue.Writer.TryComplete();
         Signal(ref _wake);
-        await Task.WhenAny(_worker, Task.Delay(Options.ShutdownTimeout)).ConfigureAwait(false);
+        await Task.WhenAny(_worker, Task.Delay(Options.ShutdownTimeout, _time)).ConfigureAwait(false);
         await _stop.CancelAsync().ConfigureAwait(false);
         await _worker.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stop.Dispose();
         await DisposeCoreAsync().ConfigureAwait(false);
         GC.SuppressFinalize(this);
     }
+
+    /// <summary>Whether the worker is waiting on the clock now (a flush interval or a retry backoff): tests move a fake clock once the wait is armed.</summary>
+    internal bool WaitingOnClock => _waitingOnClock;
 
     /// <summary>Releases what the subclass holds, after the last batch was sent or given up.</summary>
     protected virtual ValueTask DisposeCoreAsync() => ValueTask.CompletedTask;
@@ -205,7 +209,9 @@ public abstract class BatchingTrackingPlugin : ITrackingPlugin
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         var more = reader.WaitToReadAsync(wait.Token).AsTask();
         var interval = Task.Delay(remaining, _time, wait.Token);
+        _waitingOnClock = true;
         var first = await Task.WhenAny(more, interval, wake).ConfigureAwait(false);
+        _waitingOnClock = false;
         await wait.CancelAsync().ConfigureAwait(false);
         _stop.Token.ThrowIfCancellationRequested();
         return first != more || (more.IsCompletedSuccessfully && more.Result);
@@ -239,7 +245,16 @@ public abstract class BatchingTrackingPlugin : ITrackingPlugin
 
                 var delay = Backoff.Delay(Options.RetryBaseDelay, attempt, Options.MaxRetryDelay);
                 TrackingLog.BatchRetrying(Logger, GetType().Name, id, snapshot.Length, attempt, problem, delay);
-                await Task.Delay(delay, _time, _stop.Token).ConfigureAwait(false);
+                var backoff = Task.Delay(delay, _time, _stop.Token);
+                _waitingOnClock = true;
+                try
+                {
+                    await backoff.ConfigureAwait(false);
+                }
+                finally
+                {
+                    _waitingOnClock = false;
+                }
             }
         }
     }

@@ -14,6 +14,7 @@ namespace GrowthBook.FeatureManagement;
 public sealed class GrowthBookIngestorPlugin : BatchingTrackingPlugin
 {
     private readonly GrowthBookIngestorOptions _options;
+    private readonly TimeProvider _time;
     private readonly HttpClient _http;
     private readonly bool _ownsHttpClient;
     private readonly Uri _endpoint;
@@ -28,6 +29,7 @@ public sealed class GrowthBookIngestorPlugin : BatchingTrackingPlugin
         : base(Checked(options), timeProvider, logger)
     {
         _options = options;
+        _time = timeProvider ?? TimeProvider.System;
         _ownsHttpClient = httpClient is null;
         _http = httpClient ?? new HttpClient();
         _endpoint = new Uri($"{options.IngestorHost.TrimEnd('/')}/track?client_key={Uri.EscapeDataString(options.ClientKey!)}");
@@ -40,8 +42,8 @@ public sealed class GrowthBookIngestorPlugin : BatchingTrackingPlugin
         request.Content = new ByteArrayContent(IngestorPayload.Serialize(batch.Events, _options.ExcludedAttributes));
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         request.Headers.TryAddWithoutValidation("Idempotency-Key", batch.Id);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.RequestTimeout);
+        using var deadline = new CancellationTokenSource(_options.RequestTimeout, _time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         HttpResponseMessage response;
         try
         {

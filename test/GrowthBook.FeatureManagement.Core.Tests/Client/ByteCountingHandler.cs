@@ -32,7 +32,7 @@ internal sealed class ByteCountingHandler() : DelegatingHandler(new SocketsHttpH
         }
 
         protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken)
-            => new CountingStream(await _inner.ReadAsStreamAsync(cancellationToken), _owner);
+            => new GrowthBook.FeatureManagement.Client.LivenessStream(await _inner.ReadAsStreamAsync(cancellationToken), read => Interlocked.Add(ref _owner._bytesRead, read));
 
         protected override Task<Stream> CreateContentReadStreamAsync() => CreateContentReadStreamAsync(CancellationToken.None);
 
@@ -56,53 +56,6 @@ internal sealed class ByteCountingHandler() : DelegatingHandler(new SocketsHttpH
             }
 
             base.Dispose(disposing);
-        }
-    }
-
-    private sealed class CountingStream(Stream inner, ByteCountingHandler owner) : Stream
-    {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-            => Count(await inner.ReadAsync(buffer, cancellationToken));
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-            => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
-
-        private int Count(int read)
-        {
-            Interlocked.Add(ref owner._bytesRead, read);
-            return read;
         }
     }
 }

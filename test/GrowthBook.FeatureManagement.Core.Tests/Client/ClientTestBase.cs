@@ -15,6 +15,9 @@ public abstract class ClientTestBase
     /// <summary>The longest any wait in these tests may take before it fails.</summary>
     protected static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(10);
 
+    /// <summary><see cref="WaitLimit"/>, for the test harness's own types.</summary>
+    internal static TimeSpan WaitLimitForHarness => WaitLimit;
+
     /// <summary>How long a disposed client must stay silent to count as stopped.</summary>
     protected static readonly TimeSpan QuietPeriod = TimeSpan.FromMilliseconds(300);
 
@@ -95,6 +98,9 @@ public abstract class ClientTestBase
         return server;
     }
 
+    /// <summary>A clock that moves only when the test says so (2025-01-01 to start).</summary>
+    protected static Microsoft.Extensions.Time.Testing.FakeTimeProvider NewClock() => new(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
     /// <summary>Options pointing at the server, with short timings.</summary>
     internal static GrowthBookClientOptions OptionsFor(FakeGrowthBookServer server) => new()
     {
@@ -107,9 +113,9 @@ public abstract class ClientTestBase
     };
 
     /// <summary>A client logging to <see cref="Logs"/>; disposed after the test if the test did not.</summary>
-    protected GrowthBookClient CreateClient(GrowthBookClientOptions options, IFeatureCache? cache = null, HttpClient? httpClient = null)
+    protected GrowthBookClient CreateClient(GrowthBookClientOptions options, IFeatureCache? cache = null, HttpClient? httpClient = null, TimeProvider? time = null)
     {
-        var client = new GrowthBookClient(options, httpClient, cache, LoggerFactory);
+        var client = new GrowthBookClient(options, httpClient, cache, LoggerFactory, time);
         _owned.Add(client);
         _clients.Add(client);
         return client;
@@ -153,6 +159,25 @@ public abstract class ClientTestBase
         }
     }
 
+    /// <summary>
+    /// Moves <paramref name="time"/> on by <paramref name="step"/> at a time, giving the client a moment of real time to
+    /// react after each step, until the condition holds; fails when it does not within the real-time limit.
+    /// </summary>
+    protected static async Task AdvanceUntil(Microsoft.Extensions.Time.Testing.FakeTimeProvider time, Func<bool> condition, string what, TimeSpan step)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (watch.Elapsed > WaitLimit)
+            {
+                Assert.Fail($"Timed out after {WaitLimit.TotalSeconds:0.#} s (real time) waiting for: {what}");
+            }
+
+            time.Advance(step);
+            await Task.Delay(10);
+        }
+    }
+
     /// <summary>Like <see cref="Eventually"/> for a condition that must be awaited.</summary>
     protected static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
     {
@@ -190,8 +215,11 @@ public abstract class ClientTestBase
         private int _events;
         private int _tokens;
 
+        private readonly GrowthBookClient _client;
+
         public ChangeCounter(GrowthBookClient client)
         {
+            _client = client;
             client.PayloadChanged += (_, args) =>
             {
                 Interlocked.Increment(ref _events);
@@ -208,5 +236,8 @@ public abstract class ClientTestBase
         public bool BothAtLeast(int count) => Events >= count && Tokens >= count;
 
         public System.Collections.Concurrent.ConcurrentQueue<PayloadChangedEventArgs> Changes { get; } = new();
+
+        /// <summary>Completes once every change notification queued so far has run (they run on the client's own worker).</summary>
+        public Task SettledAsync() => _client.WhenNotifiedAsync().WaitAsync(WaitLimit);
     }
 }

@@ -39,7 +39,7 @@ internal abstract record FeaturesFault
 }
 
 /// <summary>
-/// A real Kestrel server on 127.0.0.1 (a free port) that speaks the GrowthBook API (ENGINE-NOTES §3):
+/// A real Kestrel server on 127.0.0.1 (a free port) that speaks the GrowthBook API (docs/engine.md, "Network API"):
 /// <c>GET /api/features/{clientKey}</c> with ETag / If-None-Match and <c>x-sse-support</c>,
 /// <c>GET /sub/{clientKey}</c> server-sent events, and <c>POST /api/eval/{clientKey}</c> remote evaluation.
 /// Faults are programmable; every endpoint counts its requests.
@@ -53,6 +53,8 @@ internal sealed class FakeGrowthBookServer : IAsyncDisposable
     private readonly ConcurrentDictionary<int, Channel<SseMessage>> _subscribers = new();
     private readonly ConcurrentQueue<(DateTimeOffset At, int Status)> _featureResponses = new();
     private readonly ConcurrentQueue<string> _evalBodies = new();
+    private readonly ConcurrentQueue<string?> _lastEventIds = new();
+    private readonly ConcurrentQueue<string> _arrivals = new();
     private string _payload;
     private string _etag;
     private int _nextSubscriber;
@@ -154,6 +156,12 @@ internal sealed class FakeGrowthBookServer : IAsyncDisposable
     /// <summary>The If-None-Match header of the last features request, or null.</summary>
     public string? LastIfNoneMatch { get; private set; }
 
+    /// <summary>Every request in arrival order: "features" or "sub".</summary>
+    public IReadOnlyList<string> Arrivals => [.. _arrivals];
+
+    /// <summary>The <c>Last-Event-ID</c> header of each stream request, in order (null: none sent).</summary>
+    public IReadOnlyList<string?> LastEventIds => [.. _lastEventIds];
+
     /// <summary>The bodies of the remote-evaluation requests, in order.</summary>
     public IReadOnlyList<string> EvalBodies => [.. _evalBodies];
 
@@ -216,6 +224,12 @@ internal sealed class FakeGrowthBookServer : IAsyncDisposable
         var text = FeaturesEvent(payload);
         Broadcast(new SseMessage(text[..(text.IndexOf("data: ", StringComparison.Ordinal) + 6 + (payload.Length / 2))], AbortAfter: true));
     }
+
+    /// <summary>Sends a comment line (<c>: ping</c>), the keep-alive many SSE servers and proxies use, to every connected stream.</summary>
+    public void SendComment() => Broadcast(new SseMessage(": ping\n\n", AbortAfter: false));
+
+    /// <summary>Sends an empty <c>data:</c> event, GrowthBook's proxy's keep-alive, to every connected stream.</summary>
+    public void SendPing() => Broadcast(new SseMessage("data: \n\n", AbortAfter: false));
 
     /// <summary>Ends every open stream cleanly (as a restarting proxy does).</summary>
     public void EndStreams() => Broadcast(new SseMessage("", AbortAfter: false, EndAfter: true));
@@ -285,6 +299,7 @@ internal sealed class FakeGrowthBookServer : IAsyncDisposable
 
     private async Task HandleFeaturesAsync(HttpContext context, string key)
     {
+        _arrivals.Enqueue("features");
         Interlocked.Increment(ref _featureRequests);
         Interlocked.Increment(ref _inFlight);
         var status = 0;
@@ -421,6 +436,8 @@ internal sealed class FakeGrowthBookServer : IAsyncDisposable
 
     private async Task HandleStreamAsync(HttpContext context, string key)
     {
+        _arrivals.Enqueue("sub");
+        _lastEventIds.Enqueue(context.Request.Headers.TryGetValue("Last-Event-ID", out var lastEventId) ? lastEventId.ToString() : null);
         Interlocked.Increment(ref _subConnections);
         if (WrongKey(context, key))
         {

@@ -33,6 +33,7 @@ public sealed class FaultTests : ClientTestBase
         await Eventually(() => Value(client, "color") == "green" && changes.BothAtLeast(2) && client.LastError is null, "polling to recover once the API answers again (the change announced, the error cleared)");
 
         var failures = Logs.WithEventId(FetchFailedEvent);
+        await changes.SettledAsync();
         Assert.Multiple(() =>
         {
             Assert.That(changes.Events, Is.EqualTo(2), "no change while failing: v1 was kept, then v2 arrived");
@@ -52,26 +53,32 @@ public sealed class FaultTests : ClientTestBase
     {
         var server = await StartServerAsync(V1);
         var options = OptionsFor(server);
-        options.RefreshStrategy = RefreshStrategy.Polling;
-        var client = CreateClient(options);
+        options.RefreshStrategy = RefreshStrategy.None;
+        var time = NewClock();
+        var client = CreateClient(options, time: time);
         await client.InitializeAsync();
 
         server.SetPayload(V2);
-        // 3 s, so a starved test thread still asserts inside the window.
         server.EnqueueFaults(new FeaturesFault.Status(429, RetryAfter: "3"));
-        await Eventually(() => server.FeatureResponses.Any(r => r.Status == 429), "the 429");
+        Assert.That(await client.RefreshAsync(), Is.False, "the 429");
         var requestsAfter429 = server.FeatureRequests;
-        Assert.That(await client.RefreshAsync(), Is.False, "within Retry-After an explicit refresh is refused locally");
-        Assert.That(server.FeatureRequests, Is.EqualTo(requestsAfter429), "…without a request");
-        Assert.That(Value(client, "color"), Is.EqualTo("blue"));
 
-        await Eventually(() => Value(client, "color") == "green" && client.LastError is null, "polling to resume after Retry-After (and the error to be cleared)");
-        var responses = server.FeatureResponses;
-        var limited = responses.Single(r => r.Status == 429);
-        var next = responses.First(r => r.At > limited.At);
+        time.Advance(TimeSpan.FromMilliseconds(2900));
+        Assert.That(await client.RefreshAsync(), Is.False, "within Retry-After an explicit refresh is refused locally");
+        _ = Value(client, "color");
         Assert.Multiple(() =>
         {
-            Assert.That(next.At - limited.At, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(2900)), "no request before Retry-After: 3 s (polling interval is 50 ms)");
+            Assert.That(server.FeatureRequests, Is.EqualTo(requestsAfter429), "…without a request, and reads start none either");
+            Assert.That(Value(client, "color"), Is.EqualTo("blue"));
+            Assert.That(client.LastError, Is.InstanceOf<HttpRequestException>());
+        });
+
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.That(await client.RefreshAsync(), Is.True, "Retry-After: 3 s has passed");
+        Assert.Multiple(() =>
+        {
+            Assert.That(server.FeatureRequests, Is.EqualTo(requestsAfter429 + 1));
+            Assert.That(Value(client, "color"), Is.EqualTo("green"));
             Assert.That(client.LastError, Is.Null);
         });
 
@@ -85,19 +92,23 @@ public sealed class FaultTests : ClientTestBase
         var options = OptionsFor(server);
         options.RefreshStrategy = RefreshStrategy.None;
         options.RequestTimeout = TimeSpan.FromMilliseconds(300);
-        var client = CreateClient(options);
+        var time = NewClock();
+        var client = CreateClient(options, time: time);
         await client.InitializeAsync();
         server.SetPayload(V2);
         server.EnqueueFaults(new FeaturesFault.Delay(TimeSpan.FromSeconds(30)));
 
-        var watch = Stopwatch.StartNew();
-        var refreshed = await client.RefreshAsync();
-        watch.Stop();
+        var refreshing = client.RefreshAsync();
+        await Eventually(() => server.InFlight == 1, "the slow request to reach the server");
+        time.Advance(TimeSpan.FromMilliseconds(299));
+        await Task.Yield();
+        Assert.That(refreshing.IsCompleted, Is.False, "the request is waited for up to its timeout (on the client's clock)");
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var refreshed = await refreshing.WaitAsync(WaitLimit);
 
         Assert.Multiple(() =>
         {
-            Assert.That(refreshed, Is.False);
-            Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)), "the request timeout (300 ms) bounds the wait");
+            Assert.That(refreshed, Is.False, "the request timeout (300 ms) bounds the wait");
             Assert.That(client.LastError, Is.InstanceOf<TimeoutException>());
             Assert.That(Value(client, "color"), Is.EqualTo("blue"));
             Assert.That(Logs.WithEventId(FetchFailedEvent), Has.Count.EqualTo(1));
@@ -116,17 +127,19 @@ public sealed class FaultTests : ClientTestBase
         server.EnqueueFaults(new FeaturesFault.Delay(TimeSpan.FromMilliseconds(1200)));
         var options = OptionsFor(server);
         options.InitializationTimeout = TimeSpan.FromMilliseconds(200);
-        var client = CreateClient(options);
+        var time = NewClock();
+        var client = CreateClient(options, time: time);
 
-        var watch = Stopwatch.StartNew();
-        var result = await client.InitializeAsync();
-        watch.Stop();
+        var initializing = client.InitializeAsync();
+        await Eventually(() => server.InFlight == 1, "the first fetch to reach the (slow) server");
+        time.Advance(options.InitializationTimeout);
+        var result = await initializing.WaitAsync(WaitLimit);
 
         Assert.Multiple(() =>
         {
             Assert.That(result.Status, Is.EqualTo(InitializationStatus.TimedOut));
             Assert.That(result.Success, Is.False);
-            Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromMilliseconds(1200)), "InitializeAsync returned before the API answered");
+            Assert.That(server.InFlight, Is.EqualTo(1), "InitializeAsync returned at its timeout, before the API answered");
             Assert.That(Value(client, "color"), Is.EqualTo("<none>"), "nothing to serve yet: features are unknown");
         });
 
@@ -226,6 +239,7 @@ public sealed class FaultTests : ClientTestBase
         // The connection's key was rotated and this app still has the old one.
         server.SetPayload(TestPayloads.EncryptedFlags(otherKey, "2024-01-02T00:00:00Z", ("color", "green")));
         Assert.That(await client.RefreshAsync(), Is.False);
+        await changes.SettledAsync();
 
         Assert.Multiple(() =>
         {
@@ -276,6 +290,7 @@ public sealed class FaultTests : ClientTestBase
         // The API comes up on that address: polling picks it up.
         var server = await StartServerAsync(V1, clientKey, port);
         await Eventually(() => Value(client, "color") == "blue" && changes.BothAtLeast(2) && client.LastError is null, "polling to load the API's payload once it is up (the change announced, the error cleared)");
+        await changes.SettledAsync();
         Assert.Multiple(() =>
         {
             Assert.That(client.PayloadSource, Is.EqualTo(PayloadSource.Network));

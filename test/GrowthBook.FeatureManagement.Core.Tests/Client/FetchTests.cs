@@ -34,6 +34,10 @@ public sealed class FetchTests : ClientTestBase
             Assert.That(server.FeatureRequests, Is.EqualTo(1));
             Assert.That(server.LastIfNoneMatch, Is.Null, "nothing cached yet: no conditional request");
             Assert.That(server.SubConnections, Is.EqualTo(0), "no x-sse-support header: the client must not open /sub/");
+        });
+        await changes.SettledAsync();
+        Assert.Multiple(() =>
+        {
             Assert.That(changes.Events, Is.EqualTo(1));
             Assert.That(changes.Tokens, Is.EqualTo(1));
         });
@@ -43,19 +47,46 @@ public sealed class FetchTests : ClientTestBase
     }
 
     [Test]
+    public async Task AnUpdate_ReusesTheCompiledFeaturesItDidNotChange()
+    {
+        var server = await StartServerAsync(TestPayloads.Flags("2024-01-01T00:00:00Z", ("color", "blue"), ("flag", true)));
+        var options = OptionsFor(server);
+        options.RefreshStrategy = RefreshStrategy.None;
+        var client = CreateClient(options);
+        await client.InitializeAsync();
+        var before = client.Payload;
+
+        server.SetPayload(TestPayloads.Flags("2024-01-02T00:00:00Z", ("color", "green"), ("flag", true)));
+        Assert.That(await client.RefreshAsync(), Is.True);
+        var after = client.Payload;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(after, Is.Not.SameAs(before));
+            Assert.That(Value(client, "color"), Is.EqualTo("green"));
+            Assert.That(before.TryGetFeature("flag", out var unchanged) && after.TryGetFeature("flag", out var kept) && ReferenceEquals(unchanged, kept),
+                "the unchanged feature's compiled form is the previous payload's (GrowthBookPayloadOptions.Previous)");
+            Assert.That(before.TryGetFeature("color", out var old) && after.TryGetFeature("color", out var changed) && !ReferenceEquals(old, changed),
+                "the changed feature is compiled anew");
+        });
+    }
+
+    [Test]
     public async Task NotModified_KeepsThePayloadAndOnlyRenewsIt()
     {
         var server = await StartServerAsync(V1);
         var options = OptionsFor(server);
         options.RefreshStrategy = RefreshStrategy.None;
-        var client = CreateClient(options);
+        var time = NewClock();
+        var client = CreateClient(options, time: time);
         var changes = new ChangeCounter(client);
         await client.InitializeAsync();
         var payload = client.Payload;
         var fetchedAt = client.PayloadFetchedAt;
-        await Task.Delay(20);
+        time.Advance(TimeSpan.FromSeconds(20));
 
         var refreshed = await client.RefreshAsync();
+        await changes.SettledAsync();
 
         Assert.Multiple(() =>
         {
@@ -65,7 +96,7 @@ public sealed class FetchTests : ClientTestBase
             Assert.That(server.NotModifiedResponses, Is.EqualTo(1));
             Assert.That(client.Payload, Is.SameAs(payload), "304: the compiled payload is reused, not rebuilt");
             Assert.That(client.PayloadSource, Is.EqualTo(PayloadSource.Network));
-            Assert.That(client.PayloadFetchedAt, Is.GreaterThan(fetchedAt), "304 renews the payload's age");
+            Assert.That(client.PayloadFetchedAt, Is.EqualTo(fetchedAt + TimeSpan.FromSeconds(20)), "304 renews the payload's age");
             Assert.That(changes.Events, Is.EqualTo(1), "304 is not a change");
             Assert.That(changes.Tokens, Is.EqualTo(1));
             Assert.That(client.LastError, Is.Null);
@@ -79,17 +110,26 @@ public sealed class FetchTests : ClientTestBase
     {
         var server = await StartServerAsync(V1);
         var options = OptionsFor(server);
-        options.CacheTtl = TimeSpan.FromMilliseconds(600);
-        var client = CreateClient(options);
+        var time = NewClock();
+        var client = CreateClient(options, time: time);
         var changes = new ChangeCounter(client);
         await client.InitializeAsync();
 
         server.SetPayload(V2);
+        time.Advance(options.CacheTtl - TimeSpan.FromSeconds(1));
         Assert.That(Value(client, "color"), Is.EqualTo("blue"), "fresh: served from memory");
         Assert.That(server.FeatureRequests, Is.EqualTo(1), "a fresh payload is not refetched on read");
 
-        server.PersistentFault = new FeaturesFault.Delay(TimeSpan.FromMilliseconds(500));
-        await Task.Delay(options.CacheTtl + TimeSpan.FromMilliseconds(100)); // let the payload go stale
+        server.PersistentFault = new FeaturesFault.Delay(TimeSpan.FromMilliseconds(300));
+        time.Advance(TimeSpan.FromSeconds(1)); // the payload goes stale
+        for (var i = 0; i < 20; i++)
+        {
+            _ = client.Payload; // reading the payload, the status or the freshness is not an evaluation: it never fetches
+            _ = client.Status;
+            _ = client.IsPayloadFresh;
+        }
+
+        Assert.That(client.Status.IsRefreshing, Is.False, "reading Payload has no side effect (an evaluation would have started the fetch by now)");
         var stale = Value(client, "color");
         await Eventually(() => server.FeatureRequests == 2, "the stale read to start one background refresh");
         for (var i = 0; i < 50; i++)
@@ -100,6 +140,7 @@ public sealed class FetchTests : ClientTestBase
         Assert.That(stale, Is.EqualTo("blue"), "a stale payload is served at once, not awaited");
         await Eventually(() => Value(client, "color") == "green" && changes.BothAtLeast(2), "the background refresh to apply the new payload (and announce it)");
         server.PersistentFault = null;
+        await changes.SettledAsync();
 
         Assert.Multiple(() =>
         {
@@ -142,8 +183,8 @@ public sealed class FetchTests : ClientTestBase
     {
         var server = await StartServerAsync(V1);
         var options = OptionsFor(server);
-        options.CacheTtl = TimeSpan.FromMilliseconds(600);
-        var client = CreateClient(options);
+        var time = NewClock();
+        var client = CreateClient(options, time: time);
         var changes = new ChangeCounter(client);
         await client.InitializeAsync();
         var payload = client.Payload;
@@ -151,9 +192,10 @@ public sealed class FetchTests : ClientTestBase
 
         // Different bytes (so a new ETag and a 200), same dateUpdated: GrowthBook says nothing changed.
         server.SetPayload(TestPayloads.Flags("2024-01-01T00:00:00Z", ("color", "red"), ("flag", true)));
-        await Task.Delay(options.CacheTtl + TimeSpan.FromMilliseconds(100));
-        _ = client.Payload; // stale read: background refresh
+        time.Advance(options.CacheTtl);
+        _ = Value(client, "color"); // stale read: background refresh
         await Eventually(() => server.FeatureRequests == 2 && server.InFlight == 0 && client.PayloadFetchedAt > fetchedAt, "the background refresh to finish");
+        await changes.SettledAsync();
 
         Assert.Multiple(() =>
         {
@@ -164,13 +206,17 @@ public sealed class FetchTests : ClientTestBase
             Assert.That(server.NotModifiedResponses, Is.EqualTo(0), "it was a 200, not a 304");
         });
 
-        // Freshness was extended: reads within the new TTL do not fetch.
+        // Freshness was extended: reads within the new TTL do not fetch; the first read after it does.
+        time.Advance(options.CacheTtl - TimeSpan.FromSeconds(1));
         for (var i = 0; i < 20; i++)
         {
-            _ = client.Payload;
+            _ = Value(client, "color");
         }
 
         Assert.That(server.FeatureRequests, Is.EqualTo(2), "fresh again after the refresh: no fetch on read");
+        time.Advance(TimeSpan.FromSeconds(1));
+        _ = Value(client, "color");
+        await Eventually(() => server.FeatureRequests == 3, "a read once the renewed TTL has passed to revalidate");
         await DisposeAndAssertStoppedAsync(client, server);
     }
 
@@ -190,6 +236,7 @@ public sealed class FetchTests : ClientTestBase
         server.SetPayload(V2);
         await client.RefreshAsync();                             // v2: a change
         await client.RefreshAsync();                             // 304: none
+        await changes.SettledAsync();
 
         Assert.Multiple(() =>
         {
@@ -212,13 +259,13 @@ public sealed class FetchTests : ClientTestBase
     {
         var server = await StartServerAsync(V1);
         var options = OptionsFor(server);
-        options.CacheTtl = TimeSpan.FromMilliseconds(500);
-        var client = CreateClient(options);
+        var time = NewClock();
+        var client = CreateClient(options, time: time);
         await client.InitializeAsync();
         var first = client.Payload;
         server.SetPayload(V2);
         server.PersistentFault = new FeaturesFault.Delay(TimeSpan.FromMilliseconds(600));
-        await Task.Delay(options.CacheTtl + TimeSpan.FromMilliseconds(100));
+        time.Advance(options.CacheTtl);
 
         var seen = new ConcurrentDictionary<GrowthBookPayload, int>(ReferenceEqualityComparer.Instance);
         var values = new ConcurrentBag<string>();

@@ -40,6 +40,7 @@ public sealed class OfflineAndOptionsTests : ClientTestBase
         var changes = new ChangeCounter(client);
 
         var result = await client.InitializeAsync();
+        await changes.SettledAsync();
         Assert.Multiple(() =>
         {
             Assert.That(result.Status, Is.EqualTo(InitializationStatus.Bootstrap));
@@ -52,6 +53,7 @@ public sealed class OfflineAndOptionsTests : ClientTestBase
         await File.WriteAllTextAsync(file, V1);
         await Eventually(() => Value(client, "color") == "blue", "the edited file to be reloaded");
         await Task.Delay(FileEventsSettle);
+        await changes.SettledAsync();
         Assert.Multiple(() =>
         {
             Assert.That(changes.Events, Is.EqualTo(2), "one write, one change event (however many file events it raised)");
@@ -70,6 +72,7 @@ public sealed class OfflineAndOptionsTests : ClientTestBase
         File.Move(temp, file, overwrite: true);
         await Eventually(() => Value(client, "color") == "green", "the replaced file to be reloaded");
         await Task.Delay(FileEventsSettle);
+        await changes.SettledAsync();
         Assert.That(changes.Events, Is.EqualTo(3));
 
         // After dispose the file is no longer watched.
@@ -102,24 +105,46 @@ public sealed class OfflineAndOptionsTests : ClientTestBase
     }
 
     [Test]
-    public async Task BootstrapFile_IsNotReloadedOverTheApisPayload()
+    public async Task BootstrapFile_OlderThanTheApisPayload_IsNotReloadedOverIt_ANewerOneIs()
     {
         var server = await StartServerAsync(V2);
         var file = Path.Combine(_dir.FullName, "features.json");
         await File.WriteAllTextAsync(file, V1);
         var options = OptionsFor(server);
         options.BootstrapFile = file;
+        options.RefreshStrategy = RefreshStrategy.None;
         var client = CreateClient(options);
+        var changes = new ChangeCounter(client);
         Assert.That((await client.InitializeAsync()).Status, Is.EqualTo(InitializationStatus.Network));
 
-        await File.WriteAllTextAsync(file, TestPayloads.Flags("2024-01-09T00:00:00Z", ("color", "red")));
-        await Task.Delay(FileEventsSettle);
-
+        // An older export: the bootstrap is a fallback, it never rolls the API's payload back.
+        await File.WriteAllTextAsync(file, TestPayloads.Flags("2024-01-01T12:00:00Z", ("color", "grey")));
+        await Eventually(() => Logs.WithEventId(113).Count > 0, "the reloaded file to be judged older than the API's payload");
         Assert.Multiple(() =>
         {
             Assert.That(Value(client, "color"), Is.EqualTo("green"), "the bootstrap is a fallback, not an override");
             Assert.That(client.PayloadSource, Is.EqualTo(PayloadSource.Network));
         });
+
+        // A newer one (the API still serves an older payload): the newest payload wins, and the API's older one,
+        // fetched again, does not roll it back.
+        await File.WriteAllTextAsync(file, TestPayloads.Flags("2024-01-09T00:00:00Z", ("color", "red")));
+        await Eventually(() => Value(client, "color") == "red", "the newer file to be served");
+        Assert.That(await client.RefreshAsync(), Is.True);
+        await Task.Delay(FileEventsSettle);
+        await changes.SettledAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(Value(client, "color"), Is.EqualTo("red"));
+            Assert.That(client.PayloadSource, Is.EqualTo(PayloadSource.Bootstrap));
+            Assert.That(changes.Changes.Select(c => c.Current.DateUpdated), Is.EqualTo(new[] { "2024-01-01T00:00:00Z", "2024-01-02T00:00:00Z", "2024-01-09T00:00:00Z" }),
+                "the bootstrap at start, the API's payload, the newer file; never the older file, never the API's older payload again");
+        });
+
+        // The API publishes something newer still: it wins.
+        server.SetPayload(TestPayloads.Flags("2024-01-10T00:00:00Z", ("color", "violet")));
+        Assert.That(await client.RefreshAsync(), Is.True);
+        Assert.That(Value(client, "color"), Is.EqualTo("violet"));
         await DisposeAndAssertStoppedAsync(client, server);
     }
 
@@ -192,6 +217,7 @@ public sealed class OfflineAndOptionsTests : ClientTestBase
         var result = await client.InitializeAsync();
         server.SetPayload(V2);
         var refreshed = await client.RefreshAsync();
+        await changes.SettledAsync();
 
         Assert.Multiple(() =>
         {

@@ -55,12 +55,12 @@ public sealed class RedisCacheTests : ClientTestBase
         var options = OptionsFor(server);
         options.DecryptionKey = key;
         options.RefreshStrategy = RefreshStrategy.None;
-        options.CacheTtl = TimeSpan.FromMilliseconds(200);
         options.LastKnownGoodRetention = TimeSpan.FromMinutes(5);
+        var time = NewClock();
 
         // A first instance fetches and stores the payload.
         var keys = new RecordingFeatureCache(new DistributedFeatureCache(NewRedis()));
-        var first = CreateClient(options, keys);
+        var first = CreateClient(options, keys, time: time);
         Assert.That((await first.InitializeAsync()).Status, Is.EqualTo(InitializationStatus.Network));
         await DisposeAndAssertStoppedAsync(first, server);
 
@@ -75,8 +75,8 @@ public sealed class RedisCacheTests : ClientTestBase
 
         // The API goes down; the cached entry goes stale; the app restarts.
         await server.DisposeAsync();
-        await Task.Delay(options.CacheTtl + TimeSpan.FromMilliseconds(100));
-        var restarted = CreateClient(options, new DistributedFeatureCache(NewRedis()));
+        time.Advance(options.CacheTtl);
+        var restarted = CreateClient(options, new DistributedFeatureCache(NewRedis()), time: time);
         var result = await restarted.InitializeAsync();
 
         Assert.Multiple(() =>

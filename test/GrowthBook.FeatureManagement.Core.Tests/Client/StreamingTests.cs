@@ -1,15 +1,23 @@
+using GrowthBook.FeatureManagement.AspNetCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using NUnit.Framework;
 
 namespace GrowthBook.FeatureManagement.Tests.Client;
 
-/// <summary>Server-sent events on <c>/sub/{clientKey}</c>: updates applied, streams dropped and restored, loops stopped.</summary>
+/// <summary>
+/// Server-sent events on <c>/sub/{clientKey}</c> against a real Kestrel server, with the client's clock in the test's
+/// hands: updates applied, every (re)connection followed by one conditional fetch, <c>Last-Event-ID</c> sent back,
+/// any bytes (comment keep-alives included) counted as liveness, oversized events refused, loops stopped.
+/// </summary>
 [TestFixture]
 public sealed class StreamingTests : ClientTestBase
 {
     private static readonly string V1 = TestPayloads.Flags("2024-01-01T00:00:00Z", ("color", "blue"));
     private static readonly string V2 = TestPayloads.Flags("2024-01-02T00:00:00Z", ("color", "green"));
     private static readonly string V3 = TestPayloads.Flags("2024-01-03T00:00:00Z", ("color", "red"));
+
+    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(100);
 
     private const int StreamLostEvent = 105;
 
@@ -19,27 +27,31 @@ public sealed class StreamingTests : ClientTestBase
         var server = await StartServerAsync(V1);
         server.SseSupport = true;
         var options = OptionsFor(server);
-        options.CacheTtl = TimeSpan.FromMilliseconds(100); // reads would revalidate without the stream
-        var client = CreateClient(options);
+        var time = NewClock();
+        var client = CreateClient(options, time: time);
         var changes = new ChangeCounter(client);
 
         Assert.That((await client.InitializeAsync()).Status, Is.EqualTo(InitializationStatus.Network));
-        await Eventually(() => server.ActiveSubscribers == 1, "x-sse-support: enabled to make the client open /sub/");
+        await Eventually(() => server.ActiveSubscribers == 1 && server.FeatureRequests == 2 && server.InFlight == 0, "x-sse-support: enabled to make the client open /sub/, then fetch once");
 
         server.PushPayload(V2);
         await Eventually(() => Value(client, "color") == "green" && changes.BothAtLeast(2), "the pushed payload to be applied (and announced)");
 
-        // While the stream is up, stale reads do not poll.
-        await Task.Delay(options.CacheTtl * 2);
+        // While the stream is up, stale reads do not revalidate.
+        time.Advance(options.CacheTtl * 2);
         for (var i = 0; i < 20; i++)
         {
-            _ = client.Payload;
+            _ = Value(client, "color");
         }
 
+        await changes.SettledAsync();
         Assert.Multiple(() =>
         {
             Assert.That(client.PayloadSource, Is.EqualTo(PayloadSource.Stream));
-            Assert.That(server.FeatureRequests, Is.EqualTo(1), "the stream replaces revalidation on read");
+            Assert.That(client.IsPayloadFresh, Is.True, "a connected stream keeps the payload current");
+            Assert.That(client.Status.IsRefreshing, Is.False);
+            Assert.That(server.FeatureRequests, Is.EqualTo(2), "the first fetch and the one after the connection: the stream replaces revalidation on read");
+            Assert.That(server.NotModifiedResponses, Is.EqualTo(1), "the fetch after connecting found nothing new: a 304");
             Assert.That(server.SubConnections, Is.EqualTo(1));
             Assert.That(changes.Events, Is.EqualTo(2));
             Assert.That(changes.Tokens, Is.EqualTo(2));
@@ -47,10 +59,123 @@ public sealed class StreamingTests : ClientTestBase
         });
 
         // The same payload again (a reconnecting proxy may resend it) is not a change.
+        var offers = Logs.WithEventId(101).Count;
         server.PushPayload(V2);
-        await Task.Delay(200);
+        await Eventually(() => Logs.WithEventId(101).Count > offers, "the resent payload to be seen as unchanged");
+        await changes.SettledAsync();
         Assert.That(changes.Events, Is.EqualTo(2));
 
+        await DisposeAndAssertStoppedAsync(client, server);
+    }
+
+    [Test]
+    public async Task EveryReconnection_IsFollowedByOneFetch_WhateverTheBackoff_AndSendsLastEventId()
+    {
+        var server = await StartServerAsync(V1);
+        var time = NewClock();
+        var client = await StreamingClientAsync(server, time);
+        server.PushPayload(V2); // event id 1
+        await Eventually(() => Value(client, "color") == "green", "the pushed payload");
+
+        // The stream goes down, and the fetch made meanwhile fails: the backoff that follows must not cost the fetch
+        // after the reconnection. While the stream is down, V3 is published (no event reaches the client).
+        server.PersistentFault = new FeaturesFault.Status(503);
+        server.EndStreams();
+        await Eventually(() => client.Status.Stream == StreamState.Reconnecting && server.FeatureResponses.Any(r => r.Status == 503), "the stream to be lost and the fetch meanwhile to fail");
+        server.PersistentFault = null;
+        server.SetPayload(V3);
+        await AdvanceUntil(time, () => server.ActiveSubscribers == 1 && Value(client, "color") == "red", "the reconnection and the fetch after it", Step);
+
+        var arrivals = server.Arrivals;
+        Assert.Multiple(() =>
+        {
+            Assert.That(server.LastEventIds, Is.EqualTo(new string?[] { null, "1" }), "the reconnection sends the last event id");
+            Assert.That(arrivals.Count(a => a == "sub"), Is.EqualTo(2));
+            Assert.That(arrivals[^1], Is.EqualTo("features"), "a fetch follows the reconnection");
+            Assert.That(arrivals.Skip(arrivals.ToList().LastIndexOf("sub")).Count(a => a == "features"), Is.EqualTo(1), "one fetch per reconnection");
+            Assert.That(client.PayloadSource, Is.EqualTo(PayloadSource.Network));
+            Assert.That(client.Status.Stream, Is.EqualTo(StreamState.Connected));
+            Assert.That(client.LastError, Is.Null, "healthy again");
+        });
+
+        await DisposeAndAssertStoppedAsync(client, server);
+    }
+
+    [Test]
+    public async Task AQuietStream_KeptAliveWithCommentLines_For10Minutes_IsNeitherDroppedNorStale()
+    {
+        var server = await StartServerAsync(V1);
+        server.SseSupport = true;
+        var options = OptionsFor(server);
+        var time = NewClock();
+        var client = CreateClient(options, time: time);
+        await client.InitializeAsync();
+        await Eventually(() => server.ActiveSubscribers == 1 && client.Status.Stream == StreamState.Connected && server.InFlight == 0, "the stream to open");
+        var health = new GrowthBookHealthCheck(client, time);
+
+        // Ten minutes of `: ping` every 30 s and nothing else: SseParser never sees an item.
+        for (var i = 0; i < 20; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(30));
+            server.SendComment();
+            var now = time.GetUtcNow();
+            await Eventually(() => client.Status.LastContactAt == now, "the client to see the keep-alive");
+        }
+
+        var result = await health.CheckHealthAsync(new HealthCheckContext());
+        Assert.Multiple(() =>
+        {
+            Assert.That(server.SubConnections, Is.EqualTo(1), "no reconnection: comment lines count as liveness");
+            Assert.That(Logs.WithEventId(StreamLostEvent), Is.Empty);
+            Assert.That(client.IsPayloadFresh, Is.True, "a live stream keeps the payload current");
+            Assert.That(result.Status, Is.EqualTo(HealthStatus.Healthy), result.Description);
+            Assert.That(result.Description, Does.Contain("streaming"));
+            Assert.That(server.FeatureRequests, Is.EqualTo(2), "no revalidation while the stream is up");
+        });
+
+        // The control: with no bytes at all, the idle timeout (on the same clock) does drop the stream.
+        time.Advance(TimeSpan.FromSeconds(90));
+        await AdvanceUntil(time, () => server.SubConnections == 2, "a silent stream to be dropped and reopened", Step);
+        Assert.That(Logs.WithEventId(StreamLostEvent).Single().Message, Does.Contain("no bytes on the stream"));
+
+        await DisposeAndAssertStoppedAsync(client, server);
+    }
+
+    [Test]
+    public async Task EmptyDataPings_CountAsLiveness_Too()
+    {
+        var server = await StartServerAsync(V1);
+        var time = NewClock();
+        var client = await StreamingClientAsync(server, time);
+
+        for (var i = 0; i < 10; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(60));
+            server.SendPing();
+            var now = time.GetUtcNow();
+            await Eventually(() => client.Status.LastContactAt == now, "the client to see the ping");
+        }
+
+        Assert.That(server.SubConnections, Is.EqualTo(1));
+        await DisposeAndAssertStoppedAsync(client, server);
+    }
+
+    [Test]
+    public async Task AStreamEventOverMaxPayloadBytes_IsRefused_AndTheStreamKept()
+    {
+        var server = await StartServerAsync(V1);
+        var client = await StreamingClientAsync(server, NewClock(), o => o.MaxPayloadBytes = 4096);
+
+        server.PushPayload(TestPayloads.Flags("2024-01-05T00:00:00Z", ("color", "huge"), ("padding", new string('x', 6000))));
+        await Eventually(() => Logs.WithEventId(114).Count == 1, "the oversized event to be refused");
+        server.PushPayload(V2);
+        await Eventually(() => Value(client, "color") == "green", "the next event to be applied");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Logs.WithEventId(114).Single().Message, Does.Contain("4096"));
+            Assert.That(server.SubConnections, Is.EqualTo(1), "refusing one event does not drop the stream");
+        });
         await DisposeAndAssertStoppedAsync(client, server);
     }
 
@@ -59,25 +184,23 @@ public sealed class StreamingTests : ClientTestBase
     {
         var server = await StartServerAsync(V1);
         server.SseRetryMilliseconds = 100;
-        var options = OptionsFor(server);
-        options.RefreshStrategy = RefreshStrategy.ServerSentEvents;
-        var client = CreateClient(options);
+        var time = NewClock();
+        var client = await StreamingClientAsync(server, time);
         var changes = new ChangeCounter(client);
-        await client.InitializeAsync();
-        await Eventually(() => server.ActiveSubscribers == 1, "the stream to open");
 
         // The connection dies half-way through the data of a features event.
         server.DropStreamsMidEvent(V2);
-        await Eventually(() => server.SubConnections >= 2 && server.ActiveSubscribers == 1, "the client to reconnect after the server's retry interval");
-        await Eventually(() => Value(client, "color") == "green", "the payload the broken event carried to be fetched while the stream was down");
+        await AdvanceUntil(time, () => server.SubConnections >= 2 && server.ActiveSubscribers == 1, "the client to reconnect after the server's retry interval", Step);
+        await Eventually(() => Value(client, "color") == "green", "the payload the broken event carried to be fetched");
 
         server.PushPayload(V3);
-        await Eventually(() => Value(client, "color") == "red" && changes.BothAtLeast(3) && client.LastError is null, "updates to flow over the restored stream (announced, the error cleared)");
+        await Eventually(() => Value(client, "color") == "red" && changes.BothAtLeast(2) && client.LastError is null, "updates to flow over the restored stream (announced, the error cleared)");
+        await changes.SettledAsync();
 
         Assert.Multiple(() =>
         {
             Assert.That(client.PayloadSource, Is.EqualTo(PayloadSource.Stream));
-            Assert.That(changes.Changes.Select(c => c.Current.DateUpdated), Is.EqualTo(new[] { "2024-01-01T00:00:00Z", "2024-01-02T00:00:00Z", "2024-01-03T00:00:00Z" }),
+            Assert.That(changes.Changes.Select(c => c.Current.DateUpdated), Is.EqualTo(new[] { "2024-01-02T00:00:00Z", "2024-01-03T00:00:00Z" }),
                 "one change per payload: the broken event applied nothing");
             Assert.That(Logs.WithEventId(StreamLostEvent), Is.Not.Empty, "the lost stream is logged");
             Assert.That(Logs.WithEventId(StreamLostEvent).Select(l => l.Level), Is.All.EqualTo(LogLevel.Warning));
@@ -91,15 +214,12 @@ public sealed class StreamingTests : ClientTestBase
     public async Task SseStreamEndedByTheServer_IsReopened()
     {
         var server = await StartServerAsync(V1);
-        var options = OptionsFor(server);
-        options.RefreshStrategy = RefreshStrategy.ServerSentEvents;
-        var client = CreateClient(options);
-        await client.InitializeAsync();
-        await Eventually(() => server.ActiveSubscribers == 1, "the stream to open");
+        var time = NewClock();
+        var client = await StreamingClientAsync(server, time);
 
         // A restart of the server side of the stream: every stream is closed cleanly.
         server.EndStreams();
-        await Eventually(() => server.SubConnections >= 2 && server.ActiveSubscribers == 1, "the stream to reopen");
+        await AdvanceUntil(time, () => server.SubConnections >= 2 && server.ActiveSubscribers == 1, "the stream to reopen", Step);
         server.PushPayload(V2);
         await Eventually(() => Value(client, "color") == "green", "updates over the reopened stream");
 
@@ -110,11 +230,7 @@ public sealed class StreamingTests : ClientTestBase
     public async Task FeaturesUpdated_TriggersARefetch()
     {
         var server = await StartServerAsync(V1);
-        var options = OptionsFor(server);
-        options.RefreshStrategy = RefreshStrategy.ServerSentEvents;
-        var client = CreateClient(options);
-        await client.InitializeAsync();
-        await Eventually(() => server.ActiveSubscribers == 1, "the stream to open");
+        var client = await StreamingClientAsync(server, NewClock());
 
         server.SetPayload(V2);
         server.PushFeaturesUpdated();
@@ -122,7 +238,7 @@ public sealed class StreamingTests : ClientTestBase
 
         Assert.Multiple(() =>
         {
-            Assert.That(server.FeatureRequests, Is.EqualTo(2));
+            Assert.That(server.FeatureRequests, Is.EqualTo(3), "the first fetch, the one after connecting, the one features-updated asked for");
             Assert.That(client.PayloadSource, Is.EqualTo(PayloadSource.Network));
         });
         await DisposeAndAssertStoppedAsync(client, server);
@@ -132,11 +248,7 @@ public sealed class StreamingTests : ClientTestBase
     public async Task DisposeAsync_ClosesTheStream_AndAbandonsAnInFlightFetch()
     {
         var server = await StartServerAsync(V1);
-        var options = OptionsFor(server);
-        options.RefreshStrategy = RefreshStrategy.ServerSentEvents;
-        var client = CreateClient(options);
-        await client.InitializeAsync();
-        await Eventually(() => server.ActiveSubscribers == 1, "the stream to open");
+        var client = await StreamingClientAsync(server, NewClock());
         server.EnqueueFaults(new FeaturesFault.Delay(TimeSpan.FromSeconds(30)));
         var refresh = client.RefreshAsync();
         await Eventually(() => server.InFlight == 1, "a slow fetch to be in flight");
@@ -153,5 +265,19 @@ public sealed class StreamingTests : ClientTestBase
         await client.DisposeAsync(); // a host and a `using` may both dispose it
         client.Dispose();
         Assert.That(Value(client, "color"), Is.EqualTo("blue"), "a disposed client still serves its last payload");
+    }
+
+    // A client on the ServerSentEvents strategy over `server`, initialised, its stream open and the fetch after
+    // connecting done.
+    private async Task<GrowthBookClient> StreamingClientAsync(FakeGrowthBookServer server, Microsoft.Extensions.Time.Testing.FakeTimeProvider time, Action<GrowthBookClientOptions>? configure = null)
+    {
+        var options = OptionsFor(server);
+        options.RefreshStrategy = RefreshStrategy.ServerSentEvents;
+        configure?.Invoke(options);
+        var client = CreateClient(options, time: time);
+        await client.InitializeAsync();
+        await Eventually(() => server.ActiveSubscribers == 1 && client.Status.Stream == StreamState.Connected && server.FeatureRequests == 2 && server.InFlight == 0, "the stream to open, and one fetch to follow");
+        await client.WhenNotifiedAsync();
+        return client;
     }
 }

@@ -71,7 +71,7 @@ internal static class StickyPayloads
     }
 
     /// <summary>An offline client serving a payload, with a sticky-bucket store.</summary>
-    public static GrowthBookClient NewClient(string payload, IStickyBucketService? store, Microsoft.Extensions.Logging.ILoggerFactory? logs = null, TimeSpan? timeout = null)
+    public static GrowthBookClient NewClient(string payload, IStickyBucketService? store, Microsoft.Extensions.Logging.ILoggerFactory? logs = null, TimeSpan? timeout = null, TimeProvider? time = null)
     {
         var options = new GrowthBookClientOptions { BootstrapPayload = payload };
         if (timeout is { } t)
@@ -79,6 +79,6 @@ internal static class StickyPayloads
             options.StickyBucketTimeout = t;
         }
 
-        return new GrowthBookClient(options, loggerFactory: logs, stickyBucketService: store);
+        return new GrowthBookClient(options, loggerFactory: logs, timeProvider: time, stickyBucketService: store);
     }
 }

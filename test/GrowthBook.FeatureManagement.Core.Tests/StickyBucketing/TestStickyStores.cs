@@ -116,3 +116,53 @@ internal sealed class ReadOnlyStickyStore : IStickyBucketService
     public ValueTask<IReadOnlyDictionary<string, StickyAssignmentsDocument>> GetAllAssignmentsAsync(IReadOnlyDictionary<string, string> attributes, CancellationToken cancellationToken = default)
         => _inner.GetAllAssignmentsAsync(attributes, cancellationToken);
 }
+
+/// <summary>An in-memory store that can be taken down: while <see cref="Down"/>, every call throws, quoting the keys it was asked for.</summary>
+internal sealed class SwitchableStickyStore : IStickyBucketService
+{
+    private readonly InMemoryStickyBucketService _inner = new();
+    private int _calls;
+
+    public volatile bool Down;
+
+    /// <summary>Calls that reached the store (up or down).</summary>
+    public int Calls => Volatile.Read(ref _calls);
+
+    public IReadOnlyDictionary<string, StickyAssignmentsDocument> Documents => _inner.Documents;
+
+    public ValueTask<StickyAssignmentsDocument?> GetAssignmentsAsync(string attributeName, string attributeValue, CancellationToken cancellationToken = default)
+    {
+        Reach(attributeValue);
+        return _inner.GetAssignmentsAsync(attributeName, attributeValue, cancellationToken);
+    }
+
+    public ValueTask SaveAssignmentsAsync(StickyAssignmentsDocument document, CancellationToken cancellationToken = default)
+    {
+        Reach(document.AttributeValue);
+        return _inner.SaveAssignmentsAsync(document, cancellationToken);
+    }
+
+    /// <summary>When set, reads wait for it (a slow store) before answering.</summary>
+    public TaskCompletionSource? Gate { get; set; }
+
+    public ValueTask<IReadOnlyDictionary<string, StickyAssignmentsDocument>> GetAllAssignmentsAsync(IReadOnlyDictionary<string, string> attributes, CancellationToken cancellationToken = default)
+    {
+        Reach(string.Join(",", attributes.Values));
+        return Gate is { } gate ? Slow(gate.Task, attributes, cancellationToken) : _inner.GetAllAssignmentsAsync(attributes, cancellationToken);
+    }
+
+    private async ValueTask<IReadOnlyDictionary<string, StickyAssignmentsDocument>> Slow(Task gate, IReadOnlyDictionary<string, string> attributes, CancellationToken cancellationToken)
+    {
+        await gate;
+        return await _inner.GetAllAssignmentsAsync(attributes, cancellationToken);
+    }
+
+    private void Reach(string keys)
+    {
+        Interlocked.Increment(ref _calls);
+        if (Down)
+        {
+            throw new IOException("connection refused while reading " + keys);
+        }
+    }
+}

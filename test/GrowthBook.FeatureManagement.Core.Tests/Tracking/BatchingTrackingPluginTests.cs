@@ -27,11 +27,9 @@ public sealed class BatchingTrackingPluginTests : ClientTestBase
             plugin.Track(Exposure("u" + i));
         }
 
-        await Eventually(() => batches.Count == 2, "the two full batches of 10 to go without the clock moving");
-        await Task.Delay(100); // let the worker start waiting for the last batch before the clock moves
+        await Eventually(() => batches.Count == 2 && plugin.WaitingOnClock, "the two full batches of 10 to go without the clock moving, and the worker to wait for the last one");
         _time.Advance(TimeSpan.FromSeconds(29));
-        await Task.Delay(200);
-        Assert.That(batches, Has.Count.EqualTo(2), "the last 5 wait up to the 30-second flush interval");
+        Assert.That(batches, Has.Count.EqualTo(2), "the last 5 wait up to the 30-second flush interval (the wait is armed; its time has not come)");
 
         _time.Advance(TimeSpan.FromSeconds(1));
         await Eventually(() => batches.Count == 3, "the partial batch to go when the interval is up");
@@ -51,14 +49,12 @@ public sealed class BatchingTrackingPluginTests : ClientTestBase
         var tested = Own(new SinkPlugin(new RecordingSink(attempts, _time, failFirst: 2).SendAsync, new TrackingPluginOptions { BatchSize = 2 }, _time));
         tested.Track(Exposure("a"));
         tested.Track(Exposure("b"));
-        await Eventually(() => attempts.Count == 1, "the first attempt");
-        await Task.Delay(100); // let the worker start its backoff wait before the clock moves
+        await Eventually(() => attempts.Count == 1 && tested.WaitingOnClock, "the first attempt, and the worker to start its backoff wait");
 
         _time.Advance(TimeSpan.FromMilliseconds(990));
-        await Task.Delay(200);
-        Assert.That(attempts, Has.Count.EqualTo(1), "no retry before the base delay (1 s)");
+        Assert.That(attempts, Has.Count.EqualTo(1), "no retry before the base delay (1 s): the wait is armed, its time has not come");
 
-        await AdvanceUntil(() => tested.DeliveredEvents == 2, TimeSpan.FromMilliseconds(100), "the third attempt to deliver");
+        await AdvanceUntil(_time, () => tested.DeliveredEvents == 2, "the third attempt to deliver", TimeSpan.FromMilliseconds(100));
         var list = attempts.ToList();
         Assert.Multiple(() =>
         {
@@ -79,7 +75,7 @@ public sealed class BatchingTrackingPluginTests : ClientTestBase
         var attempts = new ConcurrentQueue<(TrackingBatch Batch, DateTimeOffset At)>();
         var always = Own(new SinkPlugin(new RecordingSink(attempts, _time, failFirst: int.MaxValue).SendAsync, new TrackingPluginOptions { BatchSize = 1, MaxRetries = 3 }, _time, LoggerFactory.CreateLogger("test")));
         always.Track(Exposure("x"));
-        await AdvanceUntil(() => always.FailedEvents == 1, TimeSpan.FromSeconds(1), "the batch to be given up");
+        await AdvanceUntil(_time, () => always.FailedEvents == 1, "the batch to be given up", TimeSpan.FromSeconds(1));
         Assert.That(attempts.Select(a => a.Batch.Attempt), Is.EqualTo(new[] { 1, 2, 3, 4 }), "the first attempt and 3 retries");
 
         var permanent = new ConcurrentQueue<int>();
@@ -105,8 +101,13 @@ public sealed class BatchingTrackingPluginTests : ClientTestBase
     public async Task WhileTheSinkIsDown_MemoryStaysBounded_DropsAreCounted_AndTrackNeverBlocks()
     {
         var sink = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var sends = 0;
         var plugin = new CallbackTrackingPlugin(
-            async (_, ct) => await sink.Task.WaitAsync(ct), // hangs: the sink is down
+            async (_, ct) =>
+            {
+                Interlocked.Increment(ref sends);
+                await sink.Task.WaitAsync(ct); // hangs: the sink is down
+            },
             new TrackingPluginOptions { QueueCapacity = 100, ShutdownTimeout = TimeSpan.FromMilliseconds(200) },
             _time,
             LoggerFactory.CreateLogger("test"));
@@ -116,8 +117,7 @@ public sealed class BatchingTrackingPluginTests : ClientTestBase
             plugin.Track(Exposure("e" + i));
         }
 
-        await Eventually(() => plugin.PendingEvents == 10 && plugin.DroppedEvents == 0, "the first batch to be taken");
-        await Task.Delay(100); // the worker is now inside the hanging send
+        await Eventually(() => plugin.PendingEvents == 10 && plugin.DroppedEvents == 0 && sends == 1, "the first batch to be taken, and its send to hang");
         var flood = Exposure("flood");
         var watch = Stopwatch.StartNew();
         for (var i = 0; i < 100_000; i++)
@@ -134,7 +134,9 @@ public sealed class BatchingTrackingPluginTests : ClientTestBase
         });
 
         var disposing = Stopwatch.StartNew();
-        await plugin.DisposeAsync();
+        var disposed = plugin.DisposeAsync();
+        _time.Advance(plugin.Options.ShutdownTimeout); // the shutdown timeout runs on the plugin's clock
+        await disposed;
         Assert.Multiple(() =>
         {
             Assert.That(disposing.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)), "shutdown is bounded");
@@ -212,22 +214,6 @@ public sealed class BatchingTrackingPluginTests : ClientTestBase
         var user = TrackingFixtures.User(id);
         using var scope = new GrowthBookScope(GrowthBookPayload.Parse(TrackingFixtures.Payload), user);
         return new ExperimentViewedEvent(TrackingFixtures.Inline, scope.Run(TrackingFixtures.Inline), user, _time.GetUtcNow());
-    }
-
-    // Moves the fake clock in steps until the condition holds: the worker reaches its waits at its own pace.
-    private async Task AdvanceUntil(Func<bool> condition, TimeSpan step, string what)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (watch.Elapsed > WaitLimit)
-            {
-                Assert.Fail("Timed out waiting for: " + what);
-            }
-
-            _time.Advance(step);
-            await Task.Delay(10);
-        }
     }
 
     /// <summary>A sink that fails its first attempts and records when each came (on the fake clock).</summary>

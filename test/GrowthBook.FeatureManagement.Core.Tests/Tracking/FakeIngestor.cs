@@ -33,17 +33,18 @@ internal enum IngestorFault
 
 /// <summary>
 /// A real Kestrel server on 127.0.0.1 standing in for a GrowthBook ingestor: <c>POST /track?client_key=…</c> with a
-/// JSON array of events. It stores each batch once per <c>Idempotency-Key</c> (a retry of a stored batch is answered
-/// 200 and not stored again) and can fail requests on a script.
+/// JSON array of events. Like GrowthBook's own ingestor it ignores <c>Idempotency-Key</c>: every batch it accepts is
+/// stored, a retry of a batch already stored included (delivery is at least once, and duplicates are counted). It can
+/// fail requests on a script.
 /// </summary>
 internal sealed class FakeIngestor : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<IngestorFault> _faults = new();
-    private readonly ConcurrentDictionary<string, byte> _storedBatches = new();
-    private readonly ConcurrentQueue<JsonElement> _stored = new();
+    private readonly ConcurrentQueue<(string BatchId, JsonElement Event)> _stored = new();
     private readonly ConcurrentQueue<(string? BatchId, int EventCount)> _requests = new();
     private readonly ConcurrentQueue<(string? ClientKey, string? ContentType)> _headers = new();
+    private readonly ConcurrentDictionary<string, int> _storedBatchCounts = new();
     private long _requestCount;
 
     private FakeIngestor(WebApplication app) => _app = app;
@@ -59,8 +60,14 @@ internal sealed class FakeIngestor : IAsyncDisposable
     /// <summary>How many requests arrived.</summary>
     public long RequestCount => Interlocked.Read(ref _requestCount);
 
-    /// <summary>Events stored, in arrival order (each batch once).</summary>
-    public IReadOnlyList<JsonElement> Stored => [.. _stored];
+    /// <summary>Events stored, in arrival order (a batch stored twice appears twice).</summary>
+    public IReadOnlyList<JsonElement> Stored => [.. _stored.Select(s => s.Event)];
+
+    /// <summary>Events stored more than once: copies from a batch that arrived again after it was stored (the sender never heard it was).</summary>
+    public int DuplicateEvents => _stored.Count - _stored.GroupBy(s => s.BatchId).Sum(batch => batch.Count() / BatchStoreCount(batch.Key));
+
+    /// <summary>How many times the batch with this Idempotency-Key was stored.</summary>
+    public int BatchStoreCount(string batchId) => _storedBatchCounts.TryGetValue(batchId, out var count) ? count : 0;
 
     /// <summary>Every request received: its Idempotency-Key and how many events it carried.</summary>
     public IReadOnlyList<(string? BatchId, int EventCount)> Requests => [.. _requests];
@@ -125,12 +132,10 @@ internal sealed class FakeIngestor : IAsyncDisposable
                 return;
         }
 
-        if (_storedBatches.TryAdd(batchId, 0))
+        _storedBatchCounts.AddOrUpdate(batchId, 1, (_, count) => count + 1);
+        foreach (var item in events)
         {
-            foreach (var item in events)
-            {
-                _stored.Enqueue(item);
-            }
+            _stored.Enqueue((batchId, item));
         }
 
         if (fault == IngestorFault.DropAfterStoring)
