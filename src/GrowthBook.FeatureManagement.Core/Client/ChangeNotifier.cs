@@ -8,20 +8,20 @@ namespace GrowthBook.FeatureManagement.Client;
 /// client delays neither the next payload nor any evaluation. A listener that blocks for good holds up only the
 /// notifications after it (they wait in the queue, with the payloads they name).
 /// </summary>
-internal sealed class ChangeNotifier(Action<PayloadState, PayloadState> notify)
+internal sealed class ChangeNotifier
 {
-    private readonly Channel<(PayloadState Previous, PayloadState Current)> _queue = Channel.CreateUnbounded<(PayloadState, PayloadState)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Action> _queue = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
     private readonly object _gate = new();
     private Task? _worker;
     private long _posted;
     private long _done;
     private TaskCompletionSource? _idle;
 
-    /// <summary>Queues a notification; never blocks, never runs a listener.</summary>
-    public void Post(PayloadState previous, PayloadState current)
+    /// <summary>Queues a notification (who is told was decided by the caller, when the change happened); never blocks, never runs a listener.</summary>
+    public void Post(Action notification)
     {
         Interlocked.Increment(ref _posted);
-        if (!_queue.Writer.TryWrite((previous, current)))
+        if (!_queue.Writer.TryWrite(notification))
         {
             Settle(); // disposed: nobody is listening any more
             return;
@@ -56,11 +56,11 @@ internal sealed class ChangeNotifier(Action<PayloadState, PayloadState> notify)
 
     private async Task RunAsync()
     {
-        await foreach (var (previous, current) in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
+        await foreach (var notification in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
         {
             try
             {
-                notify(previous, current);
+                notification();
             }
             catch (Exception)
             {

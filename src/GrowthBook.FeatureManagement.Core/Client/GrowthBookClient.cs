@@ -79,8 +79,8 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable, ITrackingS
         _trackingLogger = factory.CreateLogger("GrowthBook.Tracking");
         _telemetry = new Telemetry.TelemetryDispatcher(telemetryPublishers ?? [], options.TrackingPlugins, _trackingLogger, time);
         _logger = factory.CreateLogger("GrowthBook.Client");
-        _notifier = new ChangeNotifier(OnPayloadChanged);
-        _store = new PayloadStore(options.EffectiveDecryptionKey, _logger, _notifier.Post);
+        _notifier = new ChangeNotifier();
+        _store = new PayloadStore(options.EffectiveDecryptionKey, _logger, OnPayloadChanged);
         _cache = new FeatureCacheGuard(cache ?? new InMemoryFeatureCache(time), options, time, _logger);
         _refresh = new RefreshScheduler(options, _http, _store, _cache, time, _logger);
         _bootstrap = new BootstrapSource(options, _store, time, _logger);
@@ -103,8 +103,8 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable, ITrackingS
     }
 
     /// <summary>
-    /// Raised once per effective payload change (never for a refresh that changed nothing), in the order of the
-    /// changes, on a background worker of the client's: never on the thread that fetched or evaluated, never while a
+    /// Raised once per effective payload change (never for a refresh that changed nothing) to the handlers subscribed
+    /// when the change happened, in the order of the changes, on a background worker of the client's: never on the thread that fetched or evaluated, never while a
     /// lock is held. A handler that throws is logged and does not stop the other handlers; one that blocks delays only
     /// later notifications (the payloads themselves are served at once); one may call back into the client (for
     /// example <see cref="RefreshAsync"/>).
@@ -260,7 +260,7 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable, ITrackingS
     /// </summary>
     public Task<bool> RefreshAsync(CancellationToken cancellationToken = default) => _refresh.RefreshAsync(cancellationToken);
 
-    /// <summary>A change token that fires on the next effective payload change (for <c>ChangeToken.OnChange</c>), after the <see cref="PayloadChanged"/> handlers.</summary>
+    /// <summary>A change token that fires on the next change notification after it was taken (for <c>ChangeToken.OnChange</c>), after that change's <see cref="PayloadChanged"/> handlers.</summary>
     public IChangeToken GetChangeToken() => new CancellationChangeToken(Volatile.Read(ref _changeTokenSource).Token);
 
     /// <summary>
@@ -580,13 +580,24 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable, ITrackingS
 
     internal bool HasClientTracking => HasTracking;
 
-    // Runs on the change notifier's worker, one change at a time, in order: the handlers, then the change token.
+    // Called by the payload store as the change happens (under its lock, in order). Which handlers are told is decided
+    // now: a handler added later (say, just after InitializeAsync returned) is not told of a change it could not have
+    // seen. The telling runs on the notifier's worker.
     private void OnPayloadChanged(PayloadState previous, PayloadState current)
     {
-        var old = Interlocked.Exchange(ref _changeTokenSource, new CancellationTokenSource());
+        var handlers = PayloadChanged;
+        _notifier.Post(() => Notify(handlers, previous, current));
+    }
+
+    // On the change notifier's worker, one change at a time, in order: the handlers, then the change token. The token is
+    // swapped here, not when the change happened, so that ChangeToken.OnChange, which takes the next token when one
+    // fires, fires once for every change: a token fires on the next notification after it was taken.
+    private void Notify(EventHandler<PayloadChangedEventArgs>? handlers, PayloadState previous, PayloadState current)
+    {
+        var token = Interlocked.Exchange(ref _changeTokenSource, new CancellationTokenSource());
         try
         {
-            if (PayloadChanged is { } handlers)
+            if (handlers is not null)
             {
                 var args = new PayloadChangedEventArgs(previous.Payload, current.Payload, current.Source);
                 foreach (var handler in handlers.GetInvocationList().Cast<EventHandler<PayloadChangedEventArgs>>())
@@ -607,14 +618,14 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable, ITrackingS
         {
             try
             {
-                old.Cancel();
+                token.Cancel();
             }
             catch (AggregateException e)
             {
                 ClientLog.ChangeHandlerFailed(_logger, e); // a change-token callback failed; the other listeners were still notified
             }
 
-            old.Dispose();
+            token.Dispose();
         }
     }
 

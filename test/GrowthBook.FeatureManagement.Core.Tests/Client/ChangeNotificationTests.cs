@@ -66,6 +66,38 @@ public sealed class ChangeNotificationTests : ClientTestBase
     }
 
     [Test]
+    public async Task AHandlerAddedAfterAChange_IsNotToldOfIt()
+    {
+        var server = await StartServerAsync(V1);
+        var options = OptionsFor(server);
+        options.RefreshStrategy = RefreshStrategy.None;
+        var client = CreateClient(options);
+        using var firstLoadRuns = new ManualResetEventSlim();
+        var early = new System.Collections.Concurrent.ConcurrentQueue<string?>();
+        client.PayloadChanged += (_, args) =>
+        {
+            early.Enqueue(args.Current.DateUpdated);
+            firstLoadRuns.Wait(WaitLimit); // holds the first load's notification until the late handler is subscribed
+        };
+        await client.InitializeAsync();
+
+        var late = new System.Collections.Concurrent.ConcurrentQueue<string?>();
+        client.PayloadChanged += (_, args) => late.Enqueue(args.Current.DateUpdated);
+        firstLoadRuns.Set();
+        await client.WhenNotifiedAsync().WaitAsync(WaitLimit);
+        Assert.Multiple(() =>
+        {
+            Assert.That(early, Is.EqualTo(new[] { "2024-01-01T00:00:00Z" }), "the first load was announced to the handler subscribed then");
+            Assert.That(late, Is.Empty, "a handler added after the change (though before it was announced) is not told of it");
+        });
+
+        server.SetPayload(V2);
+        Assert.That(await client.RefreshAsync().WaitAsync(WaitLimit), Is.True);
+        await client.WhenNotifiedAsync().WaitAsync(WaitLimit);
+        Assert.That(late, Is.EqualTo(new[] { "2024-01-02T00:00:00Z" }), "it is told of the next one");
+    }
+
+    [Test]
     public async Task DisposeAsync_DoesNotWaitForAHandlerThatNeverReturns()
     {
         var server = await StartServerAsync(V1);
