@@ -106,7 +106,7 @@ public sealed partial class GrowthBookPayload
         GrowthBookPayload payload;
         try
         {
-            payload = new PayloadCompiler(options?.DecryptionKey, options?.Previous).Compile(utf8Json.Span);
+            payload = new PayloadCompiler(options?.DecryptionKey, options?.Previous).Compile(utf8Json);
         }
         catch (JsonException e) when (e.GetType() != typeof(JsonException))
         {

@@ -1,4 +1,5 @@
 using GrowthBook.FeatureManagement.Json;
+using GrowthBook.FeatureManagement.Payload;
 
 namespace GrowthBook.FeatureManagement.Conditions;
 
@@ -21,6 +22,7 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups)
     // One compiled tree per distinct condition (structurally equal JSON): a payload repeats the same targeting on many
     // features, and each copy would otherwise cost its own nodes, lists and regexes.
     private readonly Dictionary<JsValue, Compiled> _compiled = new(JsValueComparer.Instance);
+    private readonly TextTable<Compiled> _byText = new();
     private readonly List<GroupListMatcher> _groupLists = [];
 
     /// <summary>Problems seen while compiling (unknown operators, depth, bad regexes), for one log line each.</summary>
@@ -31,19 +33,54 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups)
 
     public SavedGroups SavedGroups => savedGroups;
 
+    /// <summary>Takes back what was reported since <see cref="Problems"/> had <paramref name="problems"/> entries and <see cref="SavedGroupReads"/> was <paramref name="savedGroupReads"/>.</summary>
+    public void Rewind(int problems, int savedGroupReads)
+    {
+        Problems.RemoveRange(problems, Problems.Count - problems);
+        SavedGroupReads = savedGroupReads;
+    }
+
     /// <summary>Compiles a whole condition, as <c>evalCondition(obj, condition)</c> reads it.</summary>
     /// <remarks>A condition with any part nested deeper than <see cref="MaxDepth"/> is false as a whole.</remarks>
     public Condition Compile(in JsValue condition) => CompileShared(condition).Condition;
 
     /// <summary><see cref="Compile"/>, with the condition as first seen: one copy of both for every use of an equal condition.</summary>
-    public SharedCondition CompileShared(in JsValue condition)
+    public SharedCondition CompileShared(in JsValue condition) => Use(CompileKnown(condition));
+
+    /// <summary>
+    /// <see cref="CompileShared(in JsValue)"/> for a member of a rule or experiment. When its text is at hand, a condition
+    /// written the same way as one compiled before is found by its text, without building its value.
+    /// </summary>
+    public SharedCondition CompileShared(JsonMembers source, Member member)
+    {
+        var text = source.Json(member);
+        if (text.IsEmpty)
+        {
+            return CompileShared(source[member]);
+        }
+
+        if (!_byText.TryGetValue(text, out var known))
+        {
+            known = CompileKnown(source[member]);
+            _byText.Add(text, known);
+        }
+
+        return Use(known);
+    }
+
+    // The same problems and saved-group reads are reported for every use, as compiling it again would report them.
+    private SharedCondition Use(Compiled known)
+    {
+        Problems.AddRange(known.Problems);
+        SavedGroupReads += known.SavedGroupReads;
+        return known.Shared;
+    }
+
+    private Compiled CompileKnown(in JsValue condition)
     {
         if (_compiled.TryGetValue(condition, out var known))
         {
-            // The same problems and saved-group reads are reported again for this use, as compiling it again would.
-            Problems.AddRange(known.Problems);
-            SavedGroupReads += known.SavedGroupReads;
-            return known.Shared;
+            return known;
         }
 
         var problems = Problems.Count;
@@ -51,8 +88,12 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups)
         _tooDeep = false;
         var compiled = CompileCondition(condition, 0);
         var shared = new SharedCondition(_tooDeep ? Condition.False : compiled, condition);
-        _compiled[condition] = new Compiled(shared, Problems.Count == problems ? [] : Problems.GetRange(problems, Problems.Count - problems).ToArray(), SavedGroupReads - reads);
-        return shared;
+        known = new Compiled(shared, Problems.Count == problems ? [] : Problems.GetRange(problems, Problems.Count - problems).ToArray(), SavedGroupReads - reads);
+
+        // Compiling reported its problems and reads once already; Use reports them again for this use.
+        Rewind(problems, reads);
+        _compiled[condition] = known;
+        return known;
     }
 
     /// <summary>Compiles a value condition, as <c>evalConditionValue(condition, value)</c> reads it.</summary>

@@ -27,6 +27,9 @@ internal sealed class PayloadCompiler
     private static readonly long FingerprintSeed = Random.Shared.NextInt64();
 
     private readonly JsonValueReader _reader = new();
+    private readonly StreamedMembers _rule;
+    private readonly RuleExperimentMembers _ruleExperiment = new();
+    private readonly List<FeatureRule> _rules = [];
     private readonly SavedGroups _savedGroups = new();
     private readonly ConditionCompiler _conditions;
     private readonly GrowthBookPayload? _previous;
@@ -48,15 +51,17 @@ internal sealed class PayloadCompiler
     public PayloadCompiler(string? decryptionKey, GrowthBookPayload? previous)
     {
         _conditions = new ConditionCompiler(_savedGroups);
+        _rule = new StreamedMembers(_reader);
         _decryptionKey = decryptionKey;
         _previous = previous;
     }
 
-    /// <summary>Compiles the payload in <paramref name="json"/>.</summary>
+    /// <summary>Compiles the payload in <paramref name="text"/>.</summary>
     /// <exception cref="JsonException">The text is not JSON, or not a JSON object.</exception>
     /// <exception cref="GrowthBookDecryptionException">An encrypted section cannot be decrypted with the key.</exception>
-    public GrowthBookPayload Compile(ReadOnlySpan<byte> json)
+    public GrowthBookPayload Compile(ReadOnlyMemory<byte> text)
     {
+        var json = text.Span;
         var start = ObjectWalker.SkipWhitespace(json, 0);
         if (start >= json.Length || json[start] != (byte)'{')
         {
@@ -76,7 +81,7 @@ internal sealed class PayloadCompiler
             switch (name)
             {
                 case "features":
-                    end = ReadFeatures(json, at);
+                    end = ReadFeatures(text, at);
                     break;
                 case "experiments":
                     ReadExperiments(_reader.ReadAt(json, at, out end));
@@ -132,7 +137,7 @@ internal sealed class PayloadCompiler
             ReadExperiments(ReadSection(Decrypt(encryptedExperiments, EncryptedNames[1]), 0, out _).Value);
         }
 
-        RecompileStale(json, savedGroups.Fingerprint, bandits.Fingerprint);
+        RecompileStale(text, savedGroups.Fingerprint, bandits.Fingerprint);
         _savedGroups.Link(_conditions);
         return Build(dateUpdated, savedGroups.Fingerprint, bandits.Fingerprint);
     }
@@ -202,9 +207,9 @@ internal sealed class PayloadCompiler
 
     // Features deferred until the bandits were read, and features reused from the previous payload whose saved groups
     // or bandits changed, are compiled (again) now.
-    private void RecompileStale(ReadOnlySpan<byte> json, UInt128 savedGroups, UInt128 bandits)
+    private void RecompileStale(ReadOnlyMemory<byte> json, UInt128 savedGroups, UInt128 bandits)
     {
-        var features = _featuresPlaintext ?? json;
+        var features = _featuresPlaintext is { } plaintext ? plaintext : json;
         var groupsChanged = _previous is null || _previous.SavedGroupsFingerprint != savedGroups;
         var banditsChanged = _previous is null || _previous.BanditsFingerprint != bandits;
         foreach (ref var slot in _slots.AsSpan(0, _slotCount))
@@ -220,8 +225,9 @@ internal sealed class PayloadCompiler
 
     private FeatureDefinition? Previous(string key) => _previous is not null && _previous.TryGetFeature(key, out var feature) ? feature : null;
 
-    private int ReadFeatures(ReadOnlySpan<byte> json, int at)
+    private int ReadFeatures(ReadOnlyMemory<byte> text, int at)
     {
+        var json = text.Span;
         ReturnSlots();
         if (at >= json.Length || json[at] != (byte)'{')
         {
@@ -255,7 +261,7 @@ internal sealed class PayloadCompiler
             slot = new Slot(key);
             var end = previous is { JsonLength: > 0 } && TryReuse(json, start, previous)
                 ? Reuse(ref slot, previous, start)
-                : CompileInto(ref slot, json, start);
+                : CompileInto(ref slot, text, start);
             walker.ValueEnded(end);
         }
 
@@ -321,14 +327,16 @@ internal sealed class PayloadCompiler
         return start + previous.JsonLength;
     }
 
-    private int CompileInto(ref Slot slot, ReadOnlySpan<byte> json, int start)
+    private int CompileInto(ref Slot slot, ReadOnlyMemory<byte> json, int start)
     {
-        var value = _reader.ReadAt(json, start, out var end);
         var problems = _conditions.Problems.Count;
         var reads = _conditions.SavedGroupReads;
         _featureWarnings.Clear();
         _needsBandits = false;
-        var feature = CompileFeature(slot.Key, value);
+        var reader = new Utf8JsonReader(json.Span[start..], isFinalBlock: true, new JsonReaderState(JsonValueReader.Options));
+        reader.Read();
+        var feature = CompileFeature(slot.Key, ref reader, json, start);
+        var end = start + (int)reader.BytesConsumed;
         for (var i = problems; i < _conditions.Problems.Count; i++)
         {
             _featureWarnings.Add(_conditions.Problems[i]);
@@ -338,92 +346,141 @@ internal sealed class PayloadCompiler
         slot.Deferred = _needsBandits && !_banditsKnown;
         slot.Warnings = _featureWarnings.Count == 0 ? [] : [.. _featureWarnings];
         slot.Feature = feature;
-        feature?.Compiled(Fingerprint(json[start..end]), end - start, _conditions.SavedGroupReads != reads, _needsBandits, slot.Warnings);
+        feature?.Compiled(Fingerprint(json.Span[start..end]), end - start, _conditions.SavedGroupReads != reads, _needsBandits, slot.Warnings);
 
         return end;
     }
 
     private static UInt128 Fingerprint(ReadOnlySpan<byte> json) => XxHash128.HashToUInt128(json, FingerprintSeed);
 
-    private FeatureDefinition? CompileFeature(string key, in JsValue element)
+    // Reads the feature whose first token the reader is on (at `offset` in `json`) straight from the text, leaving the
+    // reader on its last token; null when it is skipped (with a warning).
+    private FeatureDefinition? CompileFeature(string key, ref Utf8JsonReader reader, ReadOnlyMemory<byte> json, int offset)
     {
-        try
+        if (reader.TokenType != JsonTokenType.StartObject)
         {
-            if (element.Type != JsType.Object)
-            {
-                throw new PayloadFormatException("a feature must be an object");
-            }
-
-            var feature = element.ObjectValue;
-            var defaultValue = Value(feature["defaultValue"]);
-            var rulesValue = feature["rules"];
-            FeatureRule[] rules = [];
-            if (!rulesValue.IsNull)
-            {
-                if (rulesValue.Type != JsType.Array)
-                {
-                    throw new PayloadFormatException("'rules' must be an array");
-                }
-
-                var compiled = new List<FeatureRule>(rulesValue.ArrayValue.Length);
-                var index = 0;
-                foreach (var rule in rulesValue.ArrayValue)
-                {
-                    if (CompileRule(key, index++, rule) is { } r)
-                    {
-                        compiled.Add(r);
-                    }
-                }
-
-                rules = [.. compiled];
-            }
-
-            return new FeatureDefinition(key, defaultValue, rules);
-        }
-        catch (PayloadFormatException e)
-        {
-            _featureWarnings.Add($"Feature '{key}' skipped: {e.Message}.");
+            reader.Skip();
+            _featureWarnings.Add($"Feature '{key}' skipped: a feature must be an object.");
             return null;
         }
+
+        var defaultValue = FeatureValue.Null;
+        FeatureRule[] rules = [];
+        var rulesAreArray = true;
+        Mark? beforeRules = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var known = MemberNames.TryIdentify(ref reader, out var member);
+            reader.Read();
+            if (known && member == Member.DefaultValue)
+            {
+                defaultValue = Value(_reader.Read(ref reader, depth: 1, intern: true));
+            }
+            else if (known && member == Member.Rules)
+            {
+                // A repeated `rules`: the last one wins (JSON.parse), so what reading an earlier one reported is taken back.
+                if (beforeRules is { } mark)
+                {
+                    Rewind(mark);
+                }
+
+                beforeRules = new Mark(_featureWarnings.Count, _conditions.Problems.Count, _conditions.SavedGroupReads, _needsBandits);
+                rulesAreArray = reader.TokenType is JsonTokenType.StartArray or JsonTokenType.Null;
+                if (reader.TokenType == JsonTokenType.StartArray)
+                {
+                    rules = CompileRules(key, ref reader, json, offset);
+                }
+                else
+                {
+                    rules = [];
+                    reader.Skip();
+                }
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        if (!rulesAreArray)
+        {
+            _featureWarnings.Add($"Feature '{key}' skipped: 'rules' must be an array.");
+            return null;
+        }
+
+        return new FeatureDefinition(key, defaultValue, rules);
+    }
+
+    /// <summary>What compiling a feature had reported at some point.</summary>
+    private readonly record struct Mark(int Warnings, int Problems, int SavedGroupReads, bool NeedsBandits);
+
+    private void Rewind(Mark mark)
+    {
+        _featureWarnings.RemoveRange(mark.Warnings, _featureWarnings.Count - mark.Warnings);
+        _conditions.Rewind(mark.Problems, mark.SavedGroupReads);
+        _needsBandits = mark.NeedsBandits;
+    }
+
+    // The rules array the reader is on, leaving the reader on its `]`. A rule is read whole (its members located) before it is compiled.
+    private FeatureRule[] CompileRules(string featureKey, ref Utf8JsonReader reader, ReadOnlyMemory<byte> json, int offset)
+    {
+        var index = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                _featureWarnings.Add($"Feature '{featureKey}' rule {index++} skipped: a rule must be an object.");
+                continue;
+            }
+
+            _rule.Read(ref reader, json, offset, depth: 2);
+            if (CompileRule(featureKey, index++, _rule) is { } rule)
+            {
+                _rules.Add(rule);
+            }
+        }
+
+        if (_rules.Count == 0)
+        {
+            return [];
+        }
+
+        var rules = _rules.ToArray();
+        _rules.Clear();
+        return rules;
     }
 
     private FeatureValue Value(in JsValue value) => _values.Value(value);
 
-    private FeatureRule? CompileRule(string featureKey, int index, in JsValue element)
+    private FeatureRule? CompileRule(string featureKey, int index, JsonMembers rule)
     {
         try
         {
-            if (element.Type != JsType.Object)
-            {
-                throw new PayloadFormatException("a rule must be an object");
-            }
+            var id = rule.TruthyString(Member.Id);
+            var parents = ExperimentDefinition.CompileParents(rule[Member.ParentConditions], _conditions);
+            var filters = ExperimentJson.ReadFilters(rule[Member.Filters]);
 
-            var rule = element.ObjectValue;
-            var id = JsRead.TruthyString(rule, "id");
-            var parents = ExperimentDefinition.CompileParents(rule["parentConditions"], _conditions);
-            var filters = ExperimentJson.ReadFilters(rule);
-
-            if (rule.TryGetValue("force", out var force))
+            if (rule.Contains(Member.Force))
             {
-                var condition = rule["condition"];
-                var range = rule["range"];
-                var seed = JsRead.TruthyString(rule, "seed") ?? featureKey;
-                var hashAttribute = JsRead.TruthyString(rule, "hashAttribute");
-                var fallbackAttribute = JsRead.TruthyString(rule, "fallbackAttribute");
+                var range = rule[Member.Range];
+                var seed = rule.TruthyString(Member.Seed) ?? featureKey;
+                var hashAttribute = rule.TruthyString(Member.HashAttribute);
+                var fallbackAttribute = rule.TruthyString(Member.FallbackAttribute);
                 var rangeValue = range.IsTruthy ? JsRead.Range(range, "range") : (BucketRange?)null;
-                var coverage = JsRead.Number(rule, "coverage");
-                var hashVersion = JsRead.TruthyInt(rule, "hashVersion") ?? 1;
-                return new FeatureRule(parents, filters, ReadTracks(rule))
+                var coverage = rule.Number(Member.Coverage);
+                var hashVersion = rule.TruthyInt(Member.HashVersion) ?? 1;
+                return new FeatureRule(parents, filters, ReadTracks(rule[Member.Tracks]))
                 {
                     Id = id,
-                    Force = Value(force),
-                    Condition = condition.IsTruthy ? _conditions.Compile(condition) : null,
+                    Force = Value(rule[Member.Force]),
+                    Condition = rule.IsTruthy(Member.Condition) ? _conditions.CompileShared(rule, Member.Condition).Condition : null,
                     Rollout = rangeValue is null && coverage is null ? null : new Rollout
                     {
                         Seed = seed,
                         HashAttribute = hashAttribute,
                         FallbackAttribute = fallbackAttribute,
-                        DisableStickyBucketing = rule["disableStickyBucketing"].IsTruthy,
+                        DisableStickyBucketing = rule.IsTruthy(Member.DisableStickyBucketing),
                         Range = rangeValue,
                         Coverage = coverage,
                         HashVersion = hashVersion,
@@ -432,29 +489,28 @@ internal sealed class PayloadCompiler
             }
 
             // Contextual bandit rules carry their variations under `contextualVariations`.
-            var variationsKey = rule["contextualVariations"].IsNull ? "variations" : "contextualVariations";
-            var variations = rule[variationsKey];
-            if (variations.IsNull)
+            var variations = rule.TypeOf(Member.ContextualVariations) == JsType.Null ? Member.Variations : Member.ContextualVariations;
+            if (rule.TypeOf(variations) == JsType.Null)
             {
                 // Neither force nor variations: the rule does nothing itself, but its prerequisites still gate the feature.
                 return parents is null ? null : new FeatureRule(parents, filters) { Id = id };
             }
 
-            if (variations.Type != JsType.Array)
+            if (rule.TypeOf(variations) != JsType.Array)
             {
-                throw JsRead.Wrong(variationsKey, "an array");
+                throw JsRead.Wrong(MemberNames.Of(variations), "an array");
             }
 
-            var source = BuildRuleExperiment(featureKey, rule, variations);
-            var experiment = ExperimentDefinition.Compile(source, _conditions, _values, fromRule: true);
+            var source = _ruleExperiment.Of(rule, featureKey);
+            var experiment = ExperimentDefinition.CompileRule(source, _conditions, _values);
 
             BanditLeaf[]? leaves = null;
-            if (JsRead.TruthyString(rule, "contextualBanditRef") is { } banditRef)
+            if (rule.TruthyString(Member.ContextualBanditRef) is { } banditRef)
             {
                 _needsBandits = true;
                 if (_banditsKnown && _bandits.TryGetValue(banditRef, out var bandit) && bandit.IsTruthy)
                 {
-                    (leaves, experiment) = CompileBandit(source, bandit, experiment);
+                    (leaves, experiment) = CompileBandit(source.ToJsObject(), bandit, experiment);
                 }
             }
 
@@ -554,51 +610,6 @@ internal sealed class PayloadCompiler
         return System.Collections.Frozen.FrozenDictionary.ToFrozenDictionary(positions, StringComparer.Ordinal);
     }
 
-    // evalFeature copies exactly these keys from the rule into the experiment (ExperimentDefinition.RuleMembers, in that order).
-    private static JsObject BuildRuleExperiment(string featureKey, JsObject rule, JsValue variations)
-    {
-        var entries = new List<KeyValuePair<string, JsValue>>
-        {
-            new("variations", variations),
-            new("key", rule["key"].IsTruthy ? rule["key"] : JsValue.String(featureKey)),
-        };
-        if (rule.TryGetValue("coverage", out var coverage))
-        {
-            entries.Add(new("coverage", coverage));
-        }
-
-        foreach (var name in (ReadOnlySpan<string>)["weights", "hashAttribute", "fallbackAttribute", "disableStickyBucketing"])
-        {
-            if (rule[name].IsTruthy)
-            {
-                entries.Add(new(name, rule[name]));
-            }
-        }
-
-        foreach (var name in (ReadOnlySpan<string>)["bucketVersion", "minBucketVersion"])
-        {
-            if (rule.TryGetValue(name, out var value))
-            {
-                entries.Add(new(name, value));
-            }
-        }
-
-        foreach (var name in (ReadOnlySpan<string>)["namespace", "meta", "ranges", "name", "phase", "seed", "hashVersion", "filters", "condition"])
-        {
-            if (rule[name].IsTruthy)
-            {
-                entries.Add(new(name, rule[name]));
-            }
-        }
-
-        if (entries[1].Value.Type != JsType.String)
-        {
-            throw JsRead.Wrong("key", "a string");
-        }
-
-        return new JsObject([.. entries]);
-    }
-
     // buildContextualBanditExperiment (docs/engine.md, "Contextual bandits"): one compiled experiment per leaf, plus the fallback.
     private (BanditLeaf[] Leaves, ExperimentDefinition Fallback) CompileBandit(JsObject source, JsValue bandit, ExperimentDefinition plain)
     {
@@ -650,9 +661,9 @@ internal sealed class PayloadCompiler
         return result.With("contextualBandit", JsValue.Object(new JsObject([.. bandit])));
     }
 
-    private static TrackedExposure[]? ReadTracks(JsObject rule)
+    private static TrackedExposure[]? ReadTracks(in JsValue value)
     {
-        var tracks = JsRead.TruthyArray(rule, "tracks");
+        var tracks = JsRead.TruthyArray(value, "tracks");
         if (tracks is null)
         {
             return null;
