@@ -19,6 +19,9 @@ public sealed partial class GrowthBookPayload
     private readonly FrozenDictionary<string, int> _index;
     private readonly FeatureDefinition[] _features;
 
+    // The warnings each feature that had any gave when compiled, for a payload that reuses it (most have none).
+    private readonly Dictionary<FeatureDefinition, string[]>? _featureWarnings;
+
     internal GrowthBookPayload(
         FrozenDictionary<string, int> index,
         FeatureDefinition[] features,
@@ -26,6 +29,7 @@ public sealed partial class GrowthBookPayload
         SavedGroups savedGroups,
         string? dateUpdated,
         IReadOnlyList<string> warnings,
+        Dictionary<FeatureDefinition, string[]>? featureWarnings,
         UInt128 savedGroupsFingerprint,
         UInt128 banditsFingerprint)
     {
@@ -35,6 +39,7 @@ public sealed partial class GrowthBookPayload
         SavedGroups = savedGroups;
         DateUpdated = dateUpdated;
         Warnings = warnings;
+        _featureWarnings = featureWarnings;
         SavedGroupsFingerprint = savedGroupsFingerprint;
         BanditsFingerprint = banditsFingerprint;
         StickyBucketAttributes = DeriveStickyBucketAttributes(features, experiments);
@@ -42,7 +47,7 @@ public sealed partial class GrowthBookPayload
 
     /// <summary>An empty payload: every feature is unknown.</summary>
     public static GrowthBookPayload Empty { get; } = new(
-        FrozenDictionary<string, int>.Empty, [], [], SavedGroups.Empty, null, [], default, default);
+        FrozenDictionary<string, int>.Empty, [], [], SavedGroups.Empty, null, [], null, default, default);
 
     /// <summary>The payload's <c>dateUpdated</c>, as sent.</summary>
     public string? DateUpdated { get; }
@@ -71,6 +76,10 @@ public sealed partial class GrowthBookPayload
 
     /// <summary>The compiled features, in payload order.</summary>
     internal FeatureDefinition[] Features => _features;
+
+    /// <summary>The warnings compiling <paramref name="feature"/> gave (skipped rules, condition problems).</summary>
+    internal string[] WarningsOf(FeatureDefinition feature)
+        => _featureWarnings is not null && _featureWarnings.TryGetValue(feature, out var warnings) ? warnings : [];
 
     internal bool TryGetFeature(string key, out FeatureDefinition feature)
     {

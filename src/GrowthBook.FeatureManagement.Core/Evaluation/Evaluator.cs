@@ -72,7 +72,7 @@ internal static class Evaluator
                 continue;
             }
 
-            if (rule.Force is not null)
+            if (rule.IsForce)
             {
                 if (rule.Condition is { } condition && !condition.Evaluate(ctx.AttributesRoot, null))
                 {

@@ -39,17 +39,17 @@ internal sealed class ExperimentDefinition
 
     public required string Key { get; init; }
 
-    public required FeatureValue[] Variations { get; init; }
+    public FeatureValue[] Variations => Split.Variations;
 
-    public required BucketRange[] Ranges { get; init; }
+    public BucketRange[] Ranges => Split.Ranges;
 
-    public Condition? Condition { get; init; }
+    public Condition? Condition => ConditionSource?.Condition;
 
     public string HashAttribute => HashAttributeGiven ?? "id";
 
     public int HashVersion => HashVersionGiven == 0 ? 1 : HashVersionGiven;
 
-    public VariationMeta[]? Meta => SharedMeta?.Meta;
+    public VariationMeta[]? Meta => Split.Meta?.Meta;
 
     public string Seed => SeedGiven ?? Key;
 
@@ -92,16 +92,11 @@ internal sealed class ExperimentDefinition
 
     private string? SeedGiven { get; init; }
 
-    // Members a rule's experiment reports and evaluation does not read. Coverage NaN: absent (JSON has no NaN).
-    private double Coverage { get; init; } = double.NaN;
+    // Variations, weights, coverage, ranges, meta and phase: shared with the payload's other experiments that have the same.
+    private VariationSplit Split { get; init; } = null!;
 
-    private double[]? Weights { get; init; }
-
-    private SharedMeta? SharedMeta { get; init; }
-
+    // Members a rule's experiment reports and evaluation does not read.
     private string? Name { get; init; }
-
-    private string? Phase { get; init; }
 
     private SharedCondition? ConditionSource { get; init; }
 
@@ -179,22 +174,22 @@ internal sealed class ExperimentDefinition
             : null;
 
         // Members only reported are checked as the public Experiment reads them (name, phase below), so building it later cannot fail.
+        var hashAttribute = source.TruthyString(Member.HashAttribute);
+        var fallbackAttribute = source.TruthyString(Member.FallbackAttribute);
+        var hashVersion = source.TruthyInt(Member.HashVersion) ?? 0;
+        var seed = source.TruthyString(Member.Seed);
+        var name = source.TruthyString(Member.Name);
+        var phase = source.TruthyString(Member.Phase);
         return new ExperimentDefinition(rare, inline)
         {
             Key = key.StringValue,
-            Variations = variations,
-            Ranges = ranges ?? values.Ranges(variations.Length, coverage ?? 1, weights),
-            Condition = shared?.Condition,
-            ConditionSource = fromRule ? shared : null,
-            HashAttributeGiven = source.TruthyString(Member.HashAttribute),
-            FallbackAttribute = source.TruthyString(Member.FallbackAttribute),
-            HashVersionGiven = source.TruthyInt(Member.HashVersion) ?? 0,
-            SharedMeta = meta,
-            SeedGiven = source.TruthyString(Member.Seed),
-            Coverage = coverage ?? double.NaN,
-            Weights = weights,
-            Name = source.TruthyString(Member.Name),
-            Phase = source.TruthyString(Member.Phase),
+            Split = values.Split(variations, ranges ?? values.Ranges(variations.Length, coverage ?? 1, weights), coverage ?? double.NaN, weights, meta, phase),
+            ConditionSource = shared,
+            HashAttributeGiven = hashAttribute,
+            FallbackAttribute = fallbackAttribute,
+            HashVersionGiven = hashVersion,
+            SeedGiven = seed,
+            Name = name,
         };
     }
 
@@ -253,13 +248,13 @@ internal sealed class ExperimentDefinition
             {
                 Member.Variations => JsValue.Array(Array.ConvertAll(Variations, v => v.Js)),
                 Member.Key => JsValue.String(Key),
-                Member.Coverage => double.IsNaN(Coverage) ? (JsValue?)null : JsValue.Number(Coverage),
-                Member.Weights => Weights is null ? null : JsValue.Array(Array.ConvertAll(Weights, JsValue.Number)),
+                Member.Coverage => double.IsNaN(Split.Coverage) ? (JsValue?)null : JsValue.Number(Split.Coverage),
+                Member.Weights => Split.Weights is null ? null : JsValue.Array(Array.ConvertAll(Split.Weights, JsValue.Number)),
                 Member.HashAttribute => HashAttributeGiven is null ? null : JsValue.String(HashAttributeGiven),
                 Member.FallbackAttribute => FallbackAttribute is null ? null : JsValue.String(FallbackAttribute),
-                Member.Meta => SharedMeta is null ? null : JsValue.Array(SharedMeta.Source),
+                Member.Meta => Split.Meta is null ? null : JsValue.Array(Split.Meta.Source),
                 Member.Name => Name is null ? null : JsValue.String(Name),
-                Member.Phase => Phase is null ? null : JsValue.String(Phase),
+                Member.Phase => Split.Phase is null ? null : JsValue.String(Split.Phase),
                 Member.Seed => SeedGiven is null ? null : JsValue.String(SeedGiven),
                 Member.HashVersion => HashVersionGiven == 0 ? null : JsValue.Number(HashVersionGiven),
                 Member.Condition => ConditionSource?.Source,
@@ -321,8 +316,12 @@ internal sealed class ExperimentDefinition
             throw JsRead.Wrong("parentConditions", "an array");
         }
 
-        return Array.ConvertAll(raw.ArrayValue, item =>
+        // A loop, not a lambda: a lambda capturing the compiler would cost an allocation on every call, most of which have no prerequisites.
+        var items = raw.ArrayValue;
+        var parents = new CompiledParent[items.Length];
+        for (var i = 0; i < items.Length; i++)
         {
+            var item = items[i];
             if (item.Type != JsType.Object || item.ObjectValue["id"].Type != JsType.String)
             {
                 throw JsRead.Wrong("parentConditions", "an array of {id, condition} objects");
@@ -331,11 +330,13 @@ internal sealed class ExperimentDefinition
             var parent = item.ObjectValue;
             var condition = parent["condition"];
             // `parentCondition.condition || {}`: a missing condition always passes.
-            return new CompiledParent(
+            parents[i] = new CompiledParent(
                 parent["id"].StringValue,
                 condition.IsTruthy ? compiler.Compile(condition) : Condition.True,
                 parent["gate"].IsTruthy);
-        });
+        }
+
+        return parents;
     }
 
     private static UrlTargeter? ReadUrlPatterns(in JsValue raw)

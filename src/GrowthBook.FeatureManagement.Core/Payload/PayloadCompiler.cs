@@ -318,10 +318,10 @@ internal sealed class PayloadCompiler
     private static bool TryReuse(ReadOnlySpan<byte> json, int start, FeatureDefinition old)
         => json.Length - start >= old.JsonLength && Fingerprint(json.Slice(start, old.JsonLength)) == old.Fingerprint;
 
-    private static int Reuse(ref Slot slot, FeatureDefinition previous, int start)
+    private int Reuse(ref Slot slot, FeatureDefinition previous, int start)
     {
         slot.Feature = previous;
-        slot.Warnings = previous.Warnings;
+        slot.Warnings = _previous!.WarningsOf(previous);
         slot.Start = start;
         slot.Deferred = false;
         return start + previous.JsonLength;
@@ -346,7 +346,7 @@ internal sealed class PayloadCompiler
         slot.Deferred = _needsBandits && !_banditsKnown;
         slot.Warnings = _featureWarnings.Count == 0 ? [] : [.. _featureWarnings];
         slot.Feature = feature;
-        feature?.Compiled(Fingerprint(json.Span[start..end]), end - start, _conditions.SavedGroupReads != reads, _needsBandits, slot.Warnings);
+        feature?.Compiled(Fingerprint(json.Span[start..end]), end - start, _conditions.SavedGroupReads != reads, _needsBandits);
 
         return end;
     }
@@ -364,8 +364,7 @@ internal sealed class PayloadCompiler
             return null;
         }
 
-        var defaultValue = FeatureValue.Null;
-        FeatureRule[] rules = [];
+        var defaultValue = DeferredValue.Of(FeatureValue.Null);
         var rulesAreArray = true;
         Mark? beforeRules = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -374,7 +373,7 @@ internal sealed class PayloadCompiler
             reader.Read();
             if (known && member == Member.DefaultValue)
             {
-                defaultValue = Value(_reader.Read(ref reader, depth: 1, intern: true));
+                defaultValue = _values.Deferred(_reader.Read(ref reader, depth: 1, intern: true));
             }
             else if (known && member == Member.Rules)
             {
@@ -386,13 +385,13 @@ internal sealed class PayloadCompiler
 
                 beforeRules = new Mark(_featureWarnings.Count, _conditions.Problems.Count, _conditions.SavedGroupReads, _needsBandits);
                 rulesAreArray = reader.TokenType is JsonTokenType.StartArray or JsonTokenType.Null;
+                _rules.Clear();
                 if (reader.TokenType == JsonTokenType.StartArray)
                 {
-                    rules = CompileRules(key, ref reader, json, offset);
+                    CompileRules(key, ref reader, json, offset);
                 }
                 else
                 {
-                    rules = [];
                     reader.Skip();
                 }
             }
@@ -402,13 +401,16 @@ internal sealed class PayloadCompiler
             }
         }
 
+        var rules = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_rules);
+        var feature = rulesAreArray ? new FeatureDefinition(key, defaultValue, rules) : null;
+        rules.Clear(); // no references kept to the rules of a feature that is done
+        _rules.Clear();
         if (!rulesAreArray)
         {
             _featureWarnings.Add($"Feature '{key}' skipped: 'rules' must be an array.");
-            return null;
         }
 
-        return new FeatureDefinition(key, defaultValue, rules);
+        return feature;
     }
 
     /// <summary>What compiling a feature had reported at some point.</summary>
@@ -421,8 +423,8 @@ internal sealed class PayloadCompiler
         _needsBandits = mark.NeedsBandits;
     }
 
-    // The rules array the reader is on, leaving the reader on its `]`. A rule is read whole (its members located) before it is compiled.
-    private FeatureRule[] CompileRules(string featureKey, ref Utf8JsonReader reader, ReadOnlyMemory<byte> json, int offset)
+    // The rules array the reader is on, into _rules, leaving the reader on its `]`. A rule is read whole (its members located) before it is compiled.
+    private void CompileRules(string featureKey, ref Utf8JsonReader reader, ReadOnlyMemory<byte> json, int offset)
     {
         var index = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
@@ -441,17 +443,7 @@ internal sealed class PayloadCompiler
             }
         }
 
-        if (_rules.Count == 0)
-        {
-            return [];
-        }
-
-        var rules = _rules.ToArray();
-        _rules.Clear();
-        return rules;
     }
-
-    private FeatureValue Value(in JsValue value) => _values.Value(value);
 
     private FeatureRule? CompileRule(string featureKey, int index, JsonMembers rule)
     {
@@ -470,22 +462,20 @@ internal sealed class PayloadCompiler
                 var rangeValue = range.IsTruthy ? JsRead.Range(range, "range") : (BucketRange?)null;
                 var coverage = rule.Number(Member.Coverage);
                 var hashVersion = rule.TruthyInt(Member.HashVersion) ?? 1;
-                return new FeatureRule(parents, filters, ReadTracks(rule[Member.Tracks]))
+                var tracks = ReadTracks(rule[Member.Tracks]);
+                var value = _values.Deferred(rule[Member.Force]);
+                var condition = rule.IsTruthy(Member.Condition) ? _conditions.CompileShared(rule, Member.Condition).Condition : null;
+                var rollout = rangeValue is null && coverage is null ? null : new Rollout
                 {
-                    Id = id,
-                    Force = Value(rule[Member.Force]),
-                    Condition = rule.IsTruthy(Member.Condition) ? _conditions.CompileShared(rule, Member.Condition).Condition : null,
-                    Rollout = rangeValue is null && coverage is null ? null : new Rollout
-                    {
-                        Seed = seed,
-                        HashAttribute = hashAttribute,
-                        FallbackAttribute = fallbackAttribute,
-                        DisableStickyBucketing = rule.IsTruthy(Member.DisableStickyBucketing),
-                        Range = rangeValue,
-                        Coverage = coverage,
-                        HashVersion = hashVersion,
-                    },
+                    Seed = seed,
+                    HashAttribute = hashAttribute,
+                    FallbackAttribute = fallbackAttribute,
+                    DisableStickyBucketing = rule.IsTruthy(Member.DisableStickyBucketing),
+                    Range = rangeValue,
+                    Coverage = coverage,
+                    HashVersion = hashVersion,
                 };
+                return FeatureRule.Forcing(id, value, condition, rollout, parents, filters, tracks);
             }
 
             // Contextual bandit rules carry their variations under `contextualVariations`.
@@ -493,7 +483,7 @@ internal sealed class PayloadCompiler
             if (rule.TypeOf(variations) == JsType.Null)
             {
                 // Neither force nor variations: the rule does nothing itself, but its prerequisites still gate the feature.
-                return parents is null ? null : new FeatureRule(parents, filters) { Id = id };
+                return parents is null ? null : FeatureRule.Gating(id, parents, filters);
             }
 
             if (rule.TypeOf(variations) != JsType.Array)
@@ -514,11 +504,7 @@ internal sealed class PayloadCompiler
                 }
             }
 
-            return new FeatureRule(parents, filters, banditLeaves: leaves)
-            {
-                Id = id,
-                Experiment = experiment,
-            };
+            return FeatureRule.Running(id, experiment, parents, filters, leaves);
         }
         catch (PayloadFormatException e)
         {
@@ -578,10 +564,19 @@ internal sealed class PayloadCompiler
         }
 
         var index = GrowthBookPayload.SameKeys(features, _previous) ? _previous!.Index : IndexOf(ref features);
+        Dictionary<FeatureDefinition, string[]>? featureWarnings = null;
+        foreach (ref var slot in slots)
+        {
+            if (slot.Feature is { } feature && slot.Warnings.Length > 0)
+            {
+                (featureWarnings ??= new(ReferenceEqualityComparer.Instance))[feature] = slot.Warnings;
+            }
+        }
+
         ReturnSlots();
         warnings.AddRange(_conditions.Problems); // saved groups' own conditions, among others already listed
         return new GrowthBookPayload(
-            index, features, [.. _experiments], _savedGroups, dateUpdated, [.. warnings.Distinct()], savedGroups, bandits);
+            index, features, [.. _experiments], _savedGroups, dateUpdated, [.. warnings.Distinct()], featureWarnings, savedGroups, bandits);
     }
 
     // The index of the features by key; a key given twice keeps its first position and its last definition.

@@ -7,6 +7,12 @@ namespace GrowthBook.FeatureManagement.Payload;
 internal sealed record SharedMeta(VariationMeta[] Meta, JsValue[] Source);
 
 /// <summary>
+/// How an experiment splits its users: variations, bucket ranges, and (only reported) coverage (NaN: none), weights,
+/// meta and phase. Most experiments of a payload split alike (two variations, equal weights, full coverage).
+/// </summary>
+internal sealed record VariationSplit(FeatureValue[] Variations, BucketRange[] Ranges, double Coverage, double[]? Weights, SharedMeta? Meta, string? Phase);
+
+/// <summary>
 /// One instance of each distinct compiled value within one payload: feature values that are primitives (<c>true</c>,
 /// <c>"control"</c>, <c>1</c>), variation lists, weights, bucket ranges and variation meta. A payload repeats a few of
 /// these on thousands of features; each would otherwise be kept once per feature. Read from the payload's text, a
@@ -19,6 +25,7 @@ internal sealed class SharedValues
     private readonly Dictionary<JsValue, double[]> _numbers = new(JsValueComparer.Instance);
     private readonly Dictionary<(int Count, double Coverage, double[]? Weights), BucketRange[]> _ranges = [];
     private readonly Dictionary<JsValue, SharedMeta> _meta = new(JsValueComparer.Instance);
+    private readonly Dictionary<VariationSplit, VariationSplit> _splits = [];
     private readonly TextTable<FeatureValue[]> _variationsByText = new();
     private readonly TextTable<double[]> _numbersByText = new();
     private readonly TextTable<SharedMeta> _metaByText = new();
@@ -43,6 +50,10 @@ internal sealed class SharedValues
 
         return shared;
     }
+
+    /// <summary><see cref="Value"/>, deferred: a primitive's shared value, or an object or array as it is.</summary>
+    public DeferredValue Deferred(in JsValue value)
+        => value.Type is JsType.Object or JsType.Array ? DeferredValue.Of(value) : DeferredValue.Of(Value(value));
 
     /// <summary>An experiment's variations (the member must be an array); lists of primitives are shared.</summary>
     public FeatureValue[] Variations(JsonMembers source, Member member)
@@ -120,6 +131,22 @@ internal sealed class SharedValues
         }
 
         return shared;
+    }
+
+    /// <summary>
+    /// A split, shared with every equal one (equal: the same shared arrays, coverage and phase; variations with objects
+    /// are not shared, so neither are their splits).
+    /// </summary>
+    public VariationSplit Split(FeatureValue[] variations, BucketRange[] ranges, double coverage, double[]? weights, SharedMeta? meta, string? phase)
+    {
+        var split = new VariationSplit(variations, ranges, coverage, weights, meta, phase);
+        if (_splits.TryGetValue(split, out var shared))
+        {
+            return shared;
+        }
+
+        _splits[split] = split;
+        return split;
     }
 
     /// <summary>Variation meta, shared when equal; null when the member is falsy.</summary>
