@@ -30,8 +30,8 @@ public sealed partial class GrowthBookPayload
         string? dateUpdated,
         IReadOnlyList<string> warnings,
         Dictionary<FeatureDefinition, string[]>? featureWarnings,
-        UInt128 savedGroupsFingerprint,
-        UInt128 banditsFingerprint)
+        ulong savedGroupsFingerprint,
+        ulong banditsFingerprint)
     {
         _index = index;
         _features = features;
@@ -63,10 +63,10 @@ public sealed partial class GrowthBookPayload
     internal SavedGroups SavedGroups { get; }
 
     /// <summary>The fingerprint of the <c>savedGroups</c> JSON this payload was compiled from (default: none).</summary>
-    internal UInt128 SavedGroupsFingerprint { get; }
+    internal ulong SavedGroupsFingerprint { get; }
 
     /// <summary>The fingerprint of the <c>contextualBandits</c> JSON this payload was compiled from (default: none).</summary>
-    internal UInt128 BanditsFingerprint { get; }
+    internal ulong BanditsFingerprint { get; }
 
     /// <summary>The attributes sticky bucketing looks up documents for (<c>deriveStickyBucketIdentifierAttributes</c>).</summary>
     internal string[] StickyBucketAttributes { get; }

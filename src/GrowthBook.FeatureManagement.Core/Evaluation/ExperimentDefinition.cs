@@ -66,7 +66,7 @@ internal sealed class ExperimentDefinition
 
     public int? Force => _rare?.Force;
 
-    public string? FallbackAttribute { get; private init; }
+    public string? FallbackAttribute => _rare?.FallbackAttribute;
 
     public bool DisableStickyBucketing => _rare?.DisableStickyBucketing ?? false;
 
@@ -151,15 +151,25 @@ internal sealed class ExperimentDefinition
         var bandit = cb.Type == JsType.Object ? ExperimentJson.ReadBandit(cb.ObjectValue) : null;
         var meta = values.Meta(source);
         var shared = source.IsTruthy(Member.Condition) ? compiler.CompileShared(source, Member.Condition) : null;
-        var rare = status is not null || parents is not null || ns.IsTruthy || hasForce || disableSticky || bucketVersion != 0
+        var @namespace = ns.IsTruthy ? ExperimentJson.ReadNamespace(ns) : null;
+
+        // Members only reported are checked as the public Experiment reads them (name, phase), so building it later cannot fail.
+        var hashAttribute = source.TruthyString(Member.HashAttribute);
+        var fallbackAttribute = source.TruthyString(Member.FallbackAttribute);
+        var hashVersion = source.TruthyInt(Member.HashVersion) ?? 0;
+        var seed = source.TruthyString(Member.Seed);
+        var name = source.TruthyString(Member.Name);
+        var phase = source.TruthyString(Member.Phase);
+        var rare = fallbackAttribute is not null || status is not null || parents is not null || ns.IsTruthy || hasForce || disableSticky || bucketVersion != 0
             || minBucketVersion != 0 || filters is not null || urlTargeter is not null || persistQueryString || bandit is not null
             || (active.Type == JsType.Boolean && !active.BooleanValue) || !fromRule || RareRuleMembers(source)
             ? new Rare
             {
+                FallbackAttribute = fallbackAttribute,
                 Inactive = active.Type == JsType.Boolean && !active.BooleanValue,
                 Status = status,
                 ParentConditions = parents,
-                Namespace = ns.IsTruthy ? ExperimentJson.ReadNamespace(ns) : null,
+                Namespace = @namespace,
                 Force = hasForce ? force ?? -1 : null,
                 DisableStickyBucketing = disableSticky,
                 BucketVersion = bucketVersion,
@@ -173,20 +183,12 @@ internal sealed class ExperimentDefinition
             }
             : null;
 
-        // Members only reported are checked as the public Experiment reads them (name, phase below), so building it later cannot fail.
-        var hashAttribute = source.TruthyString(Member.HashAttribute);
-        var fallbackAttribute = source.TruthyString(Member.FallbackAttribute);
-        var hashVersion = source.TruthyInt(Member.HashVersion) ?? 0;
-        var seed = source.TruthyString(Member.Seed);
-        var name = source.TruthyString(Member.Name);
-        var phase = source.TruthyString(Member.Phase);
         return new ExperimentDefinition(rare, inline)
         {
             Key = key.StringValue,
             Split = values.Split(variations, ranges ?? values.Ranges(variations.Length, coverage ?? 1, weights), coverage ?? double.NaN, weights, meta, phase),
             ConditionSource = shared,
             HashAttributeGiven = hashAttribute,
-            FallbackAttribute = fallbackAttribute,
             HashVersionGiven = hashVersion,
             SeedGiven = seed,
             Name = name,
@@ -271,6 +273,8 @@ internal sealed class ExperimentDefinition
 
     private sealed class Rare
     {
+        public string? FallbackAttribute { get; init; }
+
         public bool Inactive { get; init; }
 
         public string? Status { get; init; }

@@ -43,8 +43,8 @@ internal sealed class FeatureDefinition
     /// <summary>The shared result when no rule applies, built on first use.</summary>
     public FeatureResult DefaultResult => ResultOf(ref _default!, Key, FeatureSource.DefaultValue, null);
 
-    /// <summary>A 128-bit hash of the feature's JSON bytes (seeded per process), for reuse by the next payload.</summary>
-    public UInt128 Fingerprint { get; private set; }
+    /// <summary>A 64-bit hash of the feature's JSON bytes (seeded per process), for reuse by the next payload.</summary>
+    public ulong Fingerprint { get; private set; }
 
     /// <summary>The length of the feature's JSON in bytes; 0 when it was not compiled from JSON.</summary>
     public int JsonLength { get; private set; }
@@ -56,7 +56,7 @@ internal sealed class FeatureDefinition
     public bool ReadsBandits { get; private set; }
 
     /// <summary>Records how it was compiled, for reuse by the next payload. Called once, before the payload is published.</summary>
-    public void Compiled(UInt128 fingerprint, int length, bool readsSavedGroups, bool readsBandits)
+    public void Compiled(ulong fingerprint, int length, bool readsSavedGroups, bool readsBandits)
     {
         Fingerprint = fingerprint;
         JsonLength = length;
@@ -70,7 +70,7 @@ internal sealed class FeatureDefinition
         var count = 1;
         foreach (var rule in Rules)
         {
-            count += rule.IsForce ? 1 : rule.Experiment?.Variations.Length ?? 0;
+            count += rule is ForceRule ? 1 : rule.Experiment?.Variations.Length ?? 0;
         }
 
         var values = new FeatureValue[count];
@@ -146,8 +146,8 @@ internal sealed class Rollout
     public int HashVersion { get; init; } = 1;
 }
 
-/// <summary>A compiled feature rule: a force/rollout rule or an experiment rule.</summary>
-internal sealed class FeatureRule
+/// <summary>A compiled feature rule: an experiment rule, a rule with prerequisites only, or (<see cref="ForceRule"/>) a force rule.</summary>
+internal class FeatureRule
 {
     private readonly Extras? _extras;
 
@@ -155,7 +155,7 @@ internal sealed class FeatureRule
     // ExperimentDefinition. A rule with prerequisites only: null. One field for what rules of each kind need.
     private object? _action;
 
-    private FeatureRule(string? id, object? action, CompiledParent[]? parentConditions, ExperimentFilter[]? filters, TrackedExposure[]? tracks, BanditLeaf[]? banditLeaves)
+    private protected FeatureRule(string? id, object? action, CompiledParent[]? parentConditions, ExperimentFilter[]? filters, TrackedExposure[]? tracks, BanditLeaf[]? banditLeaves)
     {
         Id = id;
         _action = action;
@@ -164,11 +164,6 @@ internal sealed class FeatureRule
             _extras = new Extras(parentConditions, filters, tracks, banditLeaves);
         }
     }
-
-    /// <summary>A force rule: a user it matches (and its rollout includes) gets <paramref name="value"/>.</summary>
-    public static FeatureRule Forcing(
-        string? id, DeferredValue value, Condition? condition, Rollout? rollout, CompiledParent[]? parentConditions, ExperimentFilter[]? filters, TrackedExposure[]? tracks)
-        => new(id, value.Value, parentConditions, filters, tracks, null) { Condition = condition, Rollout = rollout };
 
     /// <summary>An experiment rule.</summary>
     public static FeatureRule Running(string? id, ExperimentDefinition experiment, CompiledParent[]? parentConditions, ExperimentFilter[]? filters, BanditLeaf[]? banditLeaves)
@@ -184,11 +179,6 @@ internal sealed class FeatureRule
 
     public ExperimentFilter[]? Filters => _extras?.Filters;
 
-    // Force rules ("force" in rule)
-
-    /// <summary>Whether it is a force rule.</summary>
-    public bool IsForce => _action is not null and not ExperimentDefinition;
-
     /// <summary>The value a matching force rule gives; null for other rules.</summary>
     public FeatureValue? Force => _action switch
     {
@@ -197,14 +187,7 @@ internal sealed class FeatureRule
         var deferred => FeatureValue.From(DeferredValue.Stored(deferred)),
     };
 
-    public Condition? Condition { get; private init; }
-
-    /// <summary>Who the force rule includes, when it has a <c>range</c> or <c>coverage</c>; null includes everyone.</summary>
-    public Rollout? Rollout { get; private init; }
-
     public TrackedExposure[]? Tracks => _extras?.Tracks;
-
-    // Experiment rules
 
     /// <summary>The experiment the rule runs (the fallback experiment for a contextual bandit); null for force rules and prerequisite-only rules.</summary>
     public ExperimentDefinition? Experiment => _action as ExperimentDefinition;
@@ -213,8 +196,22 @@ internal sealed class FeatureRule
     public BanditLeaf[]? BanditLeaves => _extras?.BanditLeaves;
 
     /// <summary>The shared result a matching force rule of feature <paramref name="featureKey"/> returns, built on first use.</summary>
-    public FeatureResult ForceResult(string featureKey) => FeatureDefinition.ResultOf(ref _action!, featureKey, FeatureSource.Force, Id);
+    private protected FeatureResult ResultOfForce(string featureKey) => FeatureDefinition.ResultOf(ref _action!, featureKey, FeatureSource.Force, Id);
 
     // What few rules have, in one object most do not allocate.
     private sealed record Extras(CompiledParent[]? ParentConditions, ExperimentFilter[]? Filters, TrackedExposure[]? Tracks, BanditLeaf[]? BanditLeaves);
+}
+
+/// <summary>A force rule (<c>"force" in rule</c>): a user its condition matches and its rollout includes gets its value.</summary>
+internal sealed class ForceRule(
+    string? id, DeferredValue value, Condition? condition, Rollout? rollout, CompiledParent[]? parentConditions, ExperimentFilter[]? filters, TrackedExposure[]? tracks)
+    : FeatureRule(id, value.Value, parentConditions, filters, tracks, null)
+{
+    public Condition? Condition { get; } = condition;
+
+    /// <summary>Who the rule includes, when it has a <c>range</c> or <c>coverage</c>; null includes everyone.</summary>
+    public Rollout? Rollout { get; } = rollout;
+
+    /// <summary>The shared result the rule returns for feature <paramref name="featureKey"/>, built on first use.</summary>
+    public FeatureResult ForceResult(string featureKey) => ResultOfForce(featureKey);
 }

@@ -145,7 +145,7 @@ internal sealed class PayloadCompiler
     private static readonly string[] EncryptedNames = ["encryptedFeatures", "encryptedExperiments", "encryptedSavedGroups", "encryptedContextualBandits"];
 
     /// <summary>A section read whole: its value and the fingerprint of its JSON.</summary>
-    private readonly record struct Section(JsValue Value, UInt128 Fingerprint);
+    private readonly record struct Section(JsValue Value, ulong Fingerprint);
 
     /// <summary>A feature's place in the payload: its key, compiled form and warnings, and where its JSON starts.</summary>
     private struct Slot(string key)
@@ -207,7 +207,7 @@ internal sealed class PayloadCompiler
 
     // Features deferred until the bandits were read, and features reused from the previous payload whose saved groups
     // or bandits changed, are compiled (again) now.
-    private void RecompileStale(ReadOnlyMemory<byte> json, UInt128 savedGroups, UInt128 bandits)
+    private void RecompileStale(ReadOnlyMemory<byte> json, ulong savedGroups, ulong bandits)
     {
         var features = _featuresPlaintext is { } plaintext ? plaintext : json;
         var groupsChanged = _previous is null || _previous.SavedGroupsFingerprint != savedGroups;
@@ -351,7 +351,7 @@ internal sealed class PayloadCompiler
         return end;
     }
 
-    private static UInt128 Fingerprint(ReadOnlySpan<byte> json) => XxHash128.HashToUInt128(json, FingerprintSeed);
+    private static ulong Fingerprint(ReadOnlySpan<byte> json) => XxHash3.HashToUInt64(json, FingerprintSeed);
 
     // Reads the feature whose first token the reader is on (at `offset` in `json`) straight from the text, leaving the
     // reader on its last token; null when it is skipped (with a warning).
@@ -475,7 +475,7 @@ internal sealed class PayloadCompiler
                     Coverage = coverage,
                     HashVersion = hashVersion,
                 };
-                return FeatureRule.Forcing(id, value, condition, rollout, parents, filters, tracks);
+                return new ForceRule(id, value, condition, rollout, parents, filters, tracks);
             }
 
             // Contextual bandit rules carry their variations under `contextualVariations`.
@@ -542,7 +542,7 @@ internal sealed class PayloadCompiler
         }
     }
 
-    private GrowthBookPayload Build(string? dateUpdated, UInt128 savedGroups, UInt128 bandits)
+    private GrowthBookPayload Build(string? dateUpdated, ulong savedGroups, ulong bandits)
     {
         var warnings = new List<string>(_warnings);
         var slots = _slots.AsSpan(0, _slotCount);
