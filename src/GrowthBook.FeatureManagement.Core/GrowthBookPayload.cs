@@ -18,6 +18,7 @@ public sealed partial class GrowthBookPayload
     // Feature key → position in _features. Kept from the previous payload when an update leaves the keys as they were.
     private readonly FrozenDictionary<string, int> _index;
     private readonly FeatureDefinition[] _features;
+    private readonly FeatureStamp[] _stamps;
 
     // The warnings each feature that had any gave when compiled, for a payload that reuses it (most have none).
     private readonly Dictionary<FeatureDefinition, string[]>? _featureWarnings;
@@ -25,6 +26,7 @@ public sealed partial class GrowthBookPayload
     internal GrowthBookPayload(
         FrozenDictionary<string, int> index,
         FeatureDefinition[] features,
+        FeatureStamp[] stamps,
         ExperimentDefinition[] experiments,
         SavedGroups savedGroups,
         string? dateUpdated,
@@ -35,6 +37,7 @@ public sealed partial class GrowthBookPayload
     {
         _index = index;
         _features = features;
+        _stamps = stamps;
         AutoExperiments = experiments;
         SavedGroups = savedGroups;
         DateUpdated = dateUpdated;
@@ -42,12 +45,12 @@ public sealed partial class GrowthBookPayload
         _featureWarnings = featureWarnings;
         SavedGroupsFingerprint = savedGroupsFingerprint;
         BanditsFingerprint = banditsFingerprint;
-        StickyBucketAttributes = DeriveStickyBucketAttributes(features, experiments);
+        StickyBucketAttributes = DeriveStickyBucketAttributes(features, stamps, experiments);
     }
 
     /// <summary>An empty payload: every feature is unknown.</summary>
     public static GrowthBookPayload Empty { get; } = new(
-        FrozenDictionary<string, int>.Empty, [], [], SavedGroups.Empty, null, [], null, default, default);
+        FrozenDictionary<string, int>.Empty, [], [], [], SavedGroups.Empty, null, [], null, default, default);
 
     /// <summary>The payload's <c>dateUpdated</c>, as sent.</summary>
     public string? DateUpdated { get; }
@@ -76,6 +79,9 @@ public sealed partial class GrowthBookPayload
 
     /// <summary>The compiled features, in payload order.</summary>
     internal FeatureDefinition[] Features => _features;
+
+    /// <summary>What the next payload needs to reuse each of <see cref="Features"/> (same positions).</summary>
+    internal FeatureStamp[] Stamps => _stamps;
 
     /// <summary>The warnings compiling <paramref name="feature"/> gave (skipped rules, condition problems).</summary>
     internal string[] WarningsOf(FeatureDefinition feature)
@@ -162,8 +168,9 @@ public sealed partial class GrowthBookPayload
 
         for (var i = 0; i < features.Length; i++)
         {
-            var key = previous._features[i].Key;
-            if (!ReferenceEquals(key, features[i].Key) && !string.Equals(key, features[i].Key, StringComparison.Ordinal))
+            // A feature reused from the previous payload has its key: only the others' keys are looked at.
+            var before = previous._features[i];
+            if (!ReferenceEquals(before, features[i]) && !string.Equals(before.Key, features[i].Key, StringComparison.Ordinal))
             {
                 return false;
             }
@@ -172,7 +179,7 @@ public sealed partial class GrowthBookPayload
         return true;
     }
 
-    private static string[] DeriveStickyBucketAttributes(FeatureDefinition[] features, ExperimentDefinition[] experiments)
+    private static string[] DeriveStickyBucketAttributes(FeatureDefinition[] features, FeatureStamp[] stamps, ExperimentDefinition[] experiments)
     {
         var attributes = new List<string>();
         void Add(string? attribute)
@@ -183,9 +190,14 @@ public sealed partial class GrowthBookPayload
             }
         }
 
-        foreach (var feature in features)
+        for (var i = 0; i < features.Length; i++)
         {
-            foreach (var rule in feature.Rules)
+            if (!stamps[i].RunsExperiments)
+            {
+                continue;
+            }
+
+            foreach (var rule in features[i].Rules)
             {
                 if (rule.Experiment is { } experiment)
                 {

@@ -6,7 +6,7 @@ namespace GrowthBook.FeatureManagement.Evaluation;
 
 /// <summary>
 /// A compiled feature: its default value and its rules. Immutable once its payload is published; a later payload
-/// whose JSON for this feature is byte-identical reuses it (<see cref="Payload.PayloadCompiler"/>).
+/// whose JSON for this feature is byte-identical reuses it (<see cref="Payload.PayloadCompiler"/>, <see cref="Payload.FeatureStamp"/>).
 /// </summary>
 internal sealed class FeatureDefinition
 {
@@ -42,27 +42,6 @@ internal sealed class FeatureDefinition
 
     /// <summary>The shared result when no rule applies, built on first use.</summary>
     public FeatureResult DefaultResult => ResultOf(ref _default!, Key, FeatureSource.DefaultValue, null);
-
-    /// <summary>A 64-bit hash of the feature's JSON bytes (seeded per process), for reuse by the next payload.</summary>
-    public ulong Fingerprint { get; private set; }
-
-    /// <summary>The length of the feature's JSON in bytes; 0 when it was not compiled from JSON.</summary>
-    public int JsonLength { get; private set; }
-
-    /// <summary>Its conditions read the payload's saved groups: it can be reused only with them.</summary>
-    public bool ReadsSavedGroups { get; private set; }
-
-    /// <summary>A rule names a contextual bandit: it can be reused only with the same bandits.</summary>
-    public bool ReadsBandits { get; private set; }
-
-    /// <summary>Records how it was compiled, for reuse by the next payload. Called once, before the payload is published.</summary>
-    public void Compiled(ulong fingerprint, int length, bool readsSavedGroups, bool readsBandits)
-    {
-        Fingerprint = fingerprint;
-        JsonLength = length;
-        ReadsSavedGroups = readsSavedGroups;
-        ReadsBandits = readsBandits;
-    }
 
     /// <summary>Every value the feature can take (default, forces, variations), in rule order, for listing variants.</summary>
     public FeatureValue[] PossibleValues()

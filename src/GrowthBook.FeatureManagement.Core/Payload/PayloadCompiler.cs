@@ -147,13 +147,19 @@ internal sealed class PayloadCompiler
     /// <summary>A section read whole: its value and the fingerprint of its JSON.</summary>
     private readonly record struct Section(JsValue Value, ulong Fingerprint);
 
-    /// <summary>A feature's place in the payload: its key, compiled form and warnings, and where its JSON starts.</summary>
-    private struct Slot(string key)
+    /// <summary>A feature's place in the payload: its key, compiled form, stamp and warnings, and where its member and value start.</summary>
+    private struct Slot
     {
-        public readonly string Key = key;
+        /// <summary>The key; null for a feature reused from the previous payload (it is that feature's key).</summary>
+        public string? Key;
         public FeatureDefinition? Feature;
-        public string[] Warnings = [];
+        public FeatureStamp Stamp;
+        public string[] Warnings;
+        public int NameStart;
         public int Start;
+
+        /// <summary>The previous payload's compiled form, unread.</summary>
+        public bool Reused;
 
         /// <summary>It names a contextual bandit, and the bandits come later in the JSON: compiled again once they are read.</summary>
         public bool Deferred;
@@ -214,16 +220,13 @@ internal sealed class PayloadCompiler
         var banditsChanged = _previous is null || _previous.BanditsFingerprint != bandits;
         foreach (ref var slot in _slots.AsSpan(0, _slotCount))
         {
-            var reused = slot.Feature is { } feature && ReferenceEquals(feature, Previous(slot.Key))
-                && ((feature.ReadsSavedGroups && groupsChanged) || (feature.ReadsBandits && banditsChanged));
-            if (slot.Deferred || reused)
+            if (slot.Deferred || (slot.Reused && ((slot.Stamp.ReadsSavedGroups && groupsChanged) || (slot.Stamp.ReadsBandits && banditsChanged))))
             {
-                CompileInto(ref slot, features, slot.Start);
+                slot.Key ??= slot.Feature!.Key;
+                CompileInto(ref slot, features);
             }
         }
     }
-
-    private FeatureDefinition? Previous(string key) => _previous is not null && _previous.TryGetFeature(key, out var feature) ? feature : null;
 
     private int ReadFeatures(ReadOnlyMemory<byte> text, int at)
     {
@@ -243,9 +246,8 @@ internal sealed class PayloadCompiler
         // Sized for the previous payload (or about 150 bytes a feature).
         _slots = ArrayPool<Slot>.Shared.Rent(Math.Max(16, _previous?.Features.Length + 1 ?? json.Length / 150));
         var walker = new ObjectWalker(json, at);
-        while (walker.MoveNext(out var nameStart, out var start))
+        while (walker.MoveNext(out var nameStart, out var name, out var escaped, out var start))
         {
-            var previous = PreviousAt(json, nameStart, out var key);
             if (_slotCount == _slots.Length)
             {
                 var count = _slotCount;
@@ -257,12 +259,24 @@ internal sealed class PayloadCompiler
             }
 
             // A key given twice gets a slot each; the last one wins when the payload is built (as in JSON.parse).
-            ref var slot = ref _slots[_slotCount++];
-            slot = new Slot(key);
-            var end = previous is { JsonLength: > 0 } && TryReuse(json, start, previous)
-                ? Reuse(ref slot, previous, start)
-                : CompileInto(ref slot, text, start);
-            walker.ValueEnded(end);
+            var position = _slotCount++;
+            ref var slot = ref _slots[position];
+            string? key = null;
+            var previous = Reusable(json, nameStart, name, escaped, position, ref key);
+            slot = new Slot { Key = key, NameStart = nameStart, Start = start, Warnings = [] };
+            if (previous >= 0)
+            {
+                slot.Feature = _previous!.Features[previous];
+                slot.Stamp = _previous.Stamps[previous];
+                slot.Warnings = _previous.WarningsOf(slot.Feature);
+                slot.Reused = true;
+                walker.ValueEnded(nameStart + slot.Stamp.Length);
+            }
+            else
+            {
+                slot.Key ??= escaped ? JsonValueReader.ReadStringAt(json, nameStart) : Encoding.UTF8.GetString(name);
+                walker.ValueEnded(CompileInto(ref slot, text));
+            }
         }
 
         return walker.End;
@@ -280,78 +294,70 @@ internal sealed class PayloadCompiler
         _slotCount = 0;
     }
 
-    // The previous payload's feature with the key whose JSON string starts at nameStart, and the key (that feature's
-    // own string when there is one, so the two payloads share it).
-    private FeatureDefinition? PreviousAt(ReadOnlySpan<byte> json, int nameStart, out string key)
+    // The position in the previous payload of the feature whose member (key and value) is the text at nameStart byte for
+    // byte; -1 when there is none. An update usually keeps the features in their order: the previous feature at the same
+    // position is tried first; another is found by its key (decoded into `key` for the caller).
+    private int Reusable(ReadOnlySpan<byte> json, int nameStart, ReadOnlySpan<byte> name, bool escaped, int position, ref string? key)
     {
-#if NET9_0_OR_GREATER
-        if (_previous is { } previous)
+        if (_previous is not { } previous)
         {
-            var reader = new Utf8JsonReader(json[nameStart..], isFinalBlock: true, new JsonReaderState(JsonValueReader.Options));
-            reader.Read();
-            Span<char> chars = stackalloc char[128];
-            if (!reader.ValueIsEscaped && reader.ValueSpan.Length <= chars.Length)
-            {
-                var length = Encoding.UTF8.GetChars(reader.ValueSpan, chars);
-                _previousKeys ??= previous.Index.GetAlternateLookup<ReadOnlySpan<char>>();
-                if (_previousKeys.Value.TryGetValue(chars[..length], out var position))
-                {
-                    var feature = previous.Features[position];
-                    key = feature.Key;
-                    return feature;
-                }
-            }
+            return -1;
         }
 
-        key = JsonValueReader.ReadStringAt(json, nameStart);
-        return null;
-#else
-        key = JsonValueReader.ReadStringAt(json, nameStart);
-        return Previous(key);
-#endif
+        var stamps = previous.Stamps;
+        if (position < stamps.Length && Matches(json, nameStart, stamps[position]))
+        {
+            return position;
+        }
+
+        key = escaped ? JsonValueReader.ReadStringAt(json, nameStart) : Encoding.UTF8.GetString(name);
+        return previous.Index.TryGetValue(key, out var at) && Matches(json, nameStart, stamps[at]) ? at : -1;
     }
 
-#if NET9_0_OR_GREATER
-    private System.Collections.Frozen.FrozenDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>>? _previousKeys;
-#endif
+    private static bool Matches(ReadOnlySpan<byte> json, int nameStart, in FeatureStamp stamp)
+        => stamp.Length > 0 && json.Length - nameStart >= stamp.Length && Fingerprint(json.Slice(nameStart, stamp.Length)) == stamp.Fingerprint;
 
-    private static bool TryReuse(ReadOnlySpan<byte> json, int start, FeatureDefinition old)
-        => json.Length - start >= old.JsonLength && Fingerprint(json.Slice(start, old.JsonLength)) == old.Fingerprint;
-
-    private int Reuse(ref Slot slot, FeatureDefinition previous, int start)
+    // Compiles the slot's feature from its value in `json` (at slot.Start), and stamps it; returns where the value ends.
+    private int CompileInto(ref Slot slot, ReadOnlyMemory<byte> json)
     {
-        slot.Feature = previous;
-        slot.Warnings = _previous!.WarningsOf(previous);
-        slot.Start = start;
-        slot.Deferred = false;
-        return start + previous.JsonLength;
-    }
-
-    private int CompileInto(ref Slot slot, ReadOnlyMemory<byte> json, int start)
-    {
+        var start = slot.Start;
         var problems = _conditions.Problems.Count;
         var reads = _conditions.SavedGroupReads;
         _featureWarnings.Clear();
         _needsBandits = false;
         var reader = new Utf8JsonReader(json.Span[start..], isFinalBlock: true, new JsonReaderState(JsonValueReader.Options));
         reader.Read();
-        var feature = CompileFeature(slot.Key, ref reader, json, start);
+        var feature = CompileFeature(slot.Key!, ref reader, json, start);
         var end = start + (int)reader.BytesConsumed;
         for (var i = problems; i < _conditions.Problems.Count; i++)
         {
             _featureWarnings.Add(_conditions.Problems[i]);
         }
 
-        slot.Start = start;
         slot.Deferred = _needsBandits && !_banditsKnown;
         slot.Warnings = _featureWarnings.Count == 0 ? [] : [.. _featureWarnings];
         slot.Feature = feature;
-        feature?.Compiled(Fingerprint(json.Span[start..end]), end - start, _conditions.SavedGroupReads != reads, _needsBandits);
+        slot.Reused = false;
+        slot.Stamp = feature is null ? default : new FeatureStamp(
+            Fingerprint(json.Span[slot.NameStart..end]), end - slot.NameStart, _conditions.SavedGroupReads != reads, _needsBandits, RunsExperiments(feature));
 
         return end;
     }
 
     private static ulong Fingerprint(ReadOnlySpan<byte> json) => XxHash3.HashToUInt64(json, FingerprintSeed);
+
+    private static bool RunsExperiments(FeatureDefinition feature)
+    {
+        foreach (var rule in feature.Rules)
+        {
+            if (rule.Experiment is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     // Reads the feature whose first token the reader is on (at `offset` in `json`) straight from the text, leaving the
     // reader on its last token; null when it is skipped (with a warning).
@@ -554,16 +560,18 @@ internal sealed class PayloadCompiler
         }
 
         var features = new FeatureDefinition[count];
+        var stamps = new FeatureStamp[count];
         var next = 0;
         foreach (ref var slot in slots)
         {
             if (slot.Feature is { } feature)
             {
+                stamps[next] = slot.Stamp;
                 features[next++] = feature;
             }
         }
 
-        var index = GrowthBookPayload.SameKeys(features, _previous) ? _previous!.Index : IndexOf(ref features);
+        var index = GrowthBookPayload.SameKeys(features, _previous) ? _previous!.Index : IndexOf(ref features, ref stamps);
         Dictionary<FeatureDefinition, string[]>? featureWarnings = null;
         foreach (ref var slot in slots)
         {
@@ -576,30 +584,34 @@ internal sealed class PayloadCompiler
         ReturnSlots();
         warnings.AddRange(_conditions.Problems); // saved groups' own conditions, among others already listed
         return new GrowthBookPayload(
-            index, features, [.. _experiments], _savedGroups, dateUpdated, [.. warnings.Distinct()], featureWarnings, savedGroups, bandits);
+            index, features, stamps, [.. _experiments], _savedGroups, dateUpdated, [.. warnings.Distinct()], featureWarnings, savedGroups, bandits);
     }
 
     // The index of the features by key; a key given twice keeps its first position and its last definition.
-    private static System.Collections.Frozen.FrozenDictionary<string, int> IndexOf(ref FeatureDefinition[] features)
+    private static System.Collections.Frozen.FrozenDictionary<string, int> IndexOf(ref FeatureDefinition[] features, ref FeatureStamp[] stamps)
     {
         var positions = new Dictionary<string, int>(features.Length, StringComparer.Ordinal);
-        var unique = new List<FeatureDefinition>(features.Length);
-        foreach (var feature in features)
+        var unique = 0;
+        for (var i = 0; i < features.Length; i++)
         {
-            if (positions.TryGetValue(feature.Key, out var at))
+            // Moved down over the repeats seen so far (in place: a repeat only ever moves entries towards the front).
+            if (positions.TryGetValue(features[i].Key, out var at))
             {
-                unique[at] = feature;
+                features[at] = features[i];
+                stamps[at] = stamps[i];
             }
             else
             {
-                positions[feature.Key] = unique.Count;
-                unique.Add(feature);
+                positions[features[i].Key] = unique;
+                features[unique] = features[i];
+                stamps[unique++] = stamps[i];
             }
         }
 
-        if (unique.Count != features.Length)
+        if (unique != features.Length)
         {
-            features = [.. unique];
+            features = features[..unique];
+            stamps = stamps[..unique];
         }
 
         return System.Collections.Frozen.FrozenDictionary.ToFrozenDictionary(positions, StringComparer.Ordinal);

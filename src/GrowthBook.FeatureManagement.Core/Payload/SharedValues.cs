@@ -25,7 +25,7 @@ internal sealed class SharedValues
     private readonly Dictionary<JsValue, double[]> _numbers = new(JsValueComparer.Instance);
     private readonly Dictionary<(int Count, double Coverage, double[]? Weights), BucketRange[]> _ranges = [];
     private readonly Dictionary<JsValue, SharedMeta> _meta = new(JsValueComparer.Instance);
-    private readonly Dictionary<VariationSplit, VariationSplit> _splits = [];
+    private readonly Dictionary<(FeatureValue[], BucketRange[], double, double[]?, SharedMeta?, string?), VariationSplit> _splits = [];
     private readonly TextTable<FeatureValue[]> _variationsByText = new();
     private readonly TextTable<double[]> _numbersByText = new();
     private readonly TextTable<SharedMeta> _metaByText = new();
@@ -139,14 +139,13 @@ internal sealed class SharedValues
     /// </summary>
     public VariationSplit Split(FeatureValue[] variations, BucketRange[] ranges, double coverage, double[]? weights, SharedMeta? meta, string? phase)
     {
-        var split = new VariationSplit(variations, ranges, coverage, weights, meta, phase);
-        if (_splits.TryGetValue(split, out var shared))
+        var key = (variations, ranges, coverage, weights, meta, phase);
+        if (!_splits.TryGetValue(key, out var shared))
         {
-            return shared;
+            _splits[key] = shared = new VariationSplit(variations, ranges, coverage, weights, meta, phase);
         }
 
-        _splits[split] = split;
-        return split;
+        return shared;
     }
 
     /// <summary>Variation meta, shared when equal; null when the member is falsy.</summary>
