@@ -128,43 +128,47 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups)
         }
 
         // Object.entries(condition): objects by key, arrays and strings by index; other values have no entries.
-        var clauses = new List<Condition>();
+        Condition[] clauses;
         switch (condition.Type)
         {
             case JsType.Object:
-                foreach (var entry in condition.ObjectValue.Entries)
+                var entries = condition.ObjectValue.Entries;
+                clauses = new Condition[entries.Length];
+                for (var i = 0; i < entries.Length; i++)
                 {
-                    clauses.Add(CompileClause(entry.Key, entry.Value, depth));
+                    clauses[i] = CompileClause(entries[i].Key, entries[i].Value, depth);
                 }
 
                 break;
             case JsType.Array:
                 var items = condition.ArrayValue;
+                clauses = new Condition[items.Length];
                 for (var i = 0; i < items.Length; i++)
                 {
-                    clauses.Add(CompileClause(i.ToString(System.Globalization.CultureInfo.InvariantCulture), items[i], depth));
+                    clauses[i] = CompileClause(i.ToString(System.Globalization.CultureInfo.InvariantCulture), items[i], depth);
                 }
 
                 break;
             case JsType.String:
                 var text = condition.StringValue;
+                clauses = new Condition[text.Length];
                 for (var i = 0; i < text.Length; i++)
                 {
-                    clauses.Add(CompileClause(i.ToString(System.Globalization.CultureInfo.InvariantCulture), JsValue.String(text[i].ToString()), depth));
+                    clauses[i] = CompileClause(i.ToString(System.Globalization.CultureInfo.InvariantCulture), JsValue.String(text[i].ToString()), depth);
                 }
 
                 break;
             case JsType.Null:
                 return Condition.False; // Object.entries(null) throws in JS; a broken condition matches nobody
             default:
-                break;
+                return Condition.True;
         }
 
-        return clauses.Count switch
+        return clauses.Length switch
         {
             0 => Condition.True,
             1 => clauses[0],
-            _ => new AllCondition([.. clauses]),
+            _ => new AllCondition(clauses),
         };
     }
 
@@ -196,10 +200,22 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups)
         switch (value.Type)
         {
             case JsType.Array:
-                items = Array.ConvertAll(value.ArrayValue, item => CompileCondition(item, depth + 1));
+                var array = value.ArrayValue;
+                items = new Condition[array.Length];
+                for (var i = 0; i < array.Length; i++)
+                {
+                    items[i] = CompileCondition(array[i], depth + 1);
+                }
+
                 break;
             case JsType.String:
-                items = value.StringValue.Select(c => CompileCondition(JsValue.String(c.ToString()), depth + 1)).ToArray();
+                var text = value.StringValue;
+                items = new Condition[text.Length];
+                for (var i = 0; i < text.Length; i++)
+                {
+                    items[i] = CompileCondition(JsValue.String(text[i].ToString()), depth + 1);
+                }
+
                 break;
             case JsType.Null:
                 return Condition.False;
@@ -354,8 +370,14 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups)
                     return ValueMatcher.Never;
                 }
 
-                var insensitive = op == "$alli";
-                return new AllMatcher(Array.ConvertAll(expected.ArrayValue, item => CompileValue(item, insensitive, depth + 1)));
+                // A loop, not a lambda: one capturing `depth` would cost an allocation on every call of this method.
+                var all = new ValueMatcher[expected.ArrayValue.Length];
+                for (var i = 0; i < all.Length; i++)
+                {
+                    all[i] = CompileValue(expected.ArrayValue[i], op == "$alli", depth + 1);
+                }
+
+                return new AllMatcher(all);
             case "$regex":
             case "$regexi":
             {

@@ -27,7 +27,7 @@ internal sealed class PayloadCompiler
     private static readonly long FingerprintSeed = Random.Shared.NextInt64();
 
     private readonly JsonValueReader _reader = new();
-    private readonly StreamedMembers _rule;
+    private StreamedMembers? _rule; // made when a feature first has rules
     private readonly RuleExperimentMembers _ruleExperiment = new();
     private readonly List<FeatureRule> _rules = [];
     private readonly SavedGroups _savedGroups = new();
@@ -51,7 +51,6 @@ internal sealed class PayloadCompiler
     public PayloadCompiler(string? decryptionKey, GrowthBookPayload? previous)
     {
         _conditions = new ConditionCompiler(_savedGroups);
-        _rule = new StreamedMembers(_reader);
         _decryptionKey = decryptionKey;
         _previous = previous;
     }
@@ -442,6 +441,7 @@ internal sealed class PayloadCompiler
                 continue;
             }
 
+            _rule ??= new StreamedMembers(_reader);
             _rule.Read(ref reader, json, offset, depth: 2);
             if (CompileRule(featureKey, index++, _rule) is { } rule)
             {

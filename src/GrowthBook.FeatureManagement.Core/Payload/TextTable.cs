@@ -5,7 +5,8 @@ namespace GrowthBook.FeatureManagement.Payload;
 /// <summary>
 /// A hash table keyed by UTF-8 text, looked up without allocating: what the compiler has already made of a given piece
 /// of a payload's text (a string, a condition, a list of variations), so that text repeated on thousands of features is
-/// turned into objects once. Keys are copied into one growing buffer. Lives for one compilation.
+/// turned into objects once. Keys are copied into chunks of growing size (never moved). Lives for one compilation;
+/// allocates nothing until the first key is added.
 /// </summary>
 /// <remarks>
 /// Hostile text cannot make lookups slow: the hash is seeded at random per process, and a chain that reaches
@@ -14,19 +15,22 @@ namespace GrowthBook.FeatureManagement.Payload;
 internal sealed class TextTable<T>
 {
     private const int MaxChain = 8;
+    private const int FirstChunk = 512;
+    private const int LargestChunk = 64 * 1024;
 
     private static readonly long Seed = Random.Shared.NextInt64();
 
-    private int[] _buckets = new int[16]; // 1 + index into _entries; 0: empty
-    private Entry[] _entries = new Entry[8];
-    private byte[] _text = new byte[256];
+    private int[] _buckets = []; // 1 + index into _entries; 0: empty
+    private Entry[] _entries = [];
+    private byte[] _chunk = [];
+    private int _chunkUsed;
     private int _count;
-    private int _textLength;
 
     private struct Entry
     {
         public uint Hash;
         public int Next; // 1 + index of the next entry in the chain; 0: none
+        public byte[] Chunk;
         public int Start;
         public int Length;
         public T Value;
@@ -36,14 +40,17 @@ internal sealed class TextTable<T>
 
     public bool TryGetValue(ReadOnlySpan<byte> key, out T value)
     {
-        var hash = Hash(key);
-        for (var i = _buckets[hash & (uint)(_buckets.Length - 1)]; i != 0; i = _entries[i - 1].Next)
+        if (_count > 0)
         {
-            ref var entry = ref _entries[i - 1];
-            if (entry.Hash == hash && key.SequenceEqual(_text.AsSpan(entry.Start, entry.Length)))
+            var hash = Hash(key);
+            for (var i = _buckets[hash & (uint)(_buckets.Length - 1)]; i != 0; i = _entries[i - 1].Next)
             {
-                value = entry.Value;
-                return true;
+                ref var entry = ref _entries[i - 1];
+                if (entry.Hash == hash && key.SequenceEqual(entry.Chunk.AsSpan(entry.Start, entry.Length)))
+                {
+                    value = entry.Value;
+                    return true;
+                }
             }
         }
 
@@ -70,14 +77,16 @@ internal sealed class TextTable<T>
             }
         }
 
-        if (_textLength + key.Length > _text.Length)
+        if (_chunkUsed + key.Length > _chunk.Length)
         {
-            Array.Resize(ref _text, Math.Max(_text.Length * 2, _textLength + key.Length));
+            // A new chunk, twice the last (a key longer than that gets one of its own size); the old one stays with its keys.
+            _chunk = new byte[Math.Max(key.Length, Math.Clamp(_chunk.Length * 2, FirstChunk, LargestChunk))];
+            _chunkUsed = 0;
         }
 
-        key.CopyTo(_text.AsSpan(_textLength));
-        _entries[_count] = new Entry { Hash = hash, Next = bucket, Start = _textLength, Length = key.Length, Value = value };
-        _textLength += key.Length;
+        key.CopyTo(_chunk.AsSpan(_chunkUsed));
+        _entries[_count] = new Entry { Hash = hash, Next = bucket, Chunk = _chunk, Start = _chunkUsed, Length = key.Length, Value = value };
+        _chunkUsed += key.Length;
         bucket = ++_count;
     }
 
@@ -85,7 +94,7 @@ internal sealed class TextTable<T>
 
     private void Grow()
     {
-        Array.Resize(ref _entries, _entries.Length * 2);
+        Array.Resize(ref _entries, Math.Max(8, _entries.Length * 2));
         _buckets = new int[_entries.Length * 2];
         for (var i = 0; i < _count; i++)
         {
