@@ -33,12 +33,22 @@ internal sealed class FeatureDefinition
     public FeatureValue DefaultValue => DefaultResult.RawValue;
 
     /// <summary>The rules, in order.</summary>
-    public ReadOnlySpan<FeatureRule> Rules => _rules switch
+    public ReadOnlySpan<FeatureRule> Rules
     {
-        null => default,
-        FeatureRule[] rules => rules,
-        _ => new ReadOnlySpan<FeatureRule>(ref Unsafe.As<object, FeatureRule>(ref _rules)), // the field holds a FeatureRule
-    };
+        get
+        {
+            // Exact type tests: `is FeatureRule[]` would also accept a ForceRule[] (array covariance) and go through a slower cast helper.
+            var rules = _rules;
+            if (rules is null)
+            {
+                return default;
+            }
+
+            return rules.GetType() == typeof(FeatureRule[])
+                ? Unsafe.As<FeatureRule[]>(rules)
+                : new ReadOnlySpan<FeatureRule>(ref Unsafe.As<object?, FeatureRule>(ref _rules)); // the field holds a FeatureRule
+        }
+    }
 
     /// <summary>The shared result when no rule applies, built on first use.</summary>
     public FeatureResult DefaultResult => ResultOf(ref _default!, Key, FeatureSource.DefaultValue, null);
