@@ -51,7 +51,7 @@ internal sealed class FeatureDefinition
     }
 
     /// <summary>The shared result when no rule applies, built on first use.</summary>
-    public FeatureResult DefaultResult => ResultOf(ref _default!, Key, FeatureSource.DefaultValue, null);
+    public FeatureResult DefaultResult => Volatile.Read(ref _default) as FeatureResult ?? ResultOf(ref _default, Key, FeatureSource.DefaultValue, null);
 
     /// <summary>Every value the feature can take (default, forces, variations), in rule order, for listing variants.</summary>
     public FeatureValue[] PossibleValues()
@@ -93,7 +93,9 @@ internal sealed class FeatureDefinition
     /// <summary>
     /// The result kept in <paramref name="field"/>, which holds a <see cref="DeferredValue"/> until the result returning it is
     /// built, on first use, and put in its place (published as <see cref="Publish"/> does: the first one built wins).
+    /// Callers test the field for a result themselves first: that test is the whole cost once the result is built.
     /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     internal static FeatureResult ResultOf(ref object field, string key, FeatureSource source, string? ruleId)
     {
         var current = Volatile.Read(ref field);
@@ -185,7 +187,8 @@ internal class FeatureRule
     public BanditLeaf[]? BanditLeaves => _extras?.BanditLeaves;
 
     /// <summary>The shared result a matching force rule of feature <paramref name="featureKey"/> returns, built on first use.</summary>
-    private protected FeatureResult ResultOfForce(string featureKey) => FeatureDefinition.ResultOf(ref _action!, featureKey, FeatureSource.Force, Id);
+    private protected FeatureResult ResultOfForce(string featureKey)
+        => Volatile.Read(ref _action) as FeatureResult ?? FeatureDefinition.ResultOf(ref _action!, featureKey, FeatureSource.Force, Id);
 
     // What few rules have, in one object most do not allocate.
     private sealed record Extras(CompiledParent[]? ParentConditions, ExperimentFilter[]? Filters, TrackedExposure[]? Tracks, BanditLeaf[]? BanditLeaves);
