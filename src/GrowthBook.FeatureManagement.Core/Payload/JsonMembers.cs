@@ -46,8 +46,6 @@ internal abstract class JsonMembers
 /// <summary>The members of a built JSON object.</summary>
 internal sealed class ObjectMembers(JsObject source) : JsonMembers
 {
-    public JsObject Source => source;
-
     public override bool TryGetValue(Member member, out JsValue value) => source.TryGetValue(MemberNames.Of(member), out value);
 
     public override JsType TypeOf(Member member) => this[member].Type;

@@ -11,15 +11,15 @@ using GrowthBook.FeatureManagement.Json;
 namespace GrowthBook.FeatureManagement.Payload;
 
 /// <summary>
-/// Compiles a GrowthBook payload (UTF-8 JSON) into the immutable model evaluation reads, in one pass over the text
-/// (docs/engine.md, "How a payload is compiled"). A malformed feature or rule is skipped with one warning
-/// naming it; everything else keeps working.
+/// Compiles a GrowthBook payload (UTF-8 JSON) into the immutable model evaluation reads, in one pass over the text,
+/// straight from the token stream: a rule's JSON object is never built (docs/engine.md, "How a payload is compiled").
+/// A malformed feature or rule is skipped with one warning naming it; everything else keeps working.
 /// </summary>
 /// <remarks>
-/// Given the payload it replaces, a feature whose JSON is byte-identical to that payload's is not read again: its
-/// compiled form is reused (compared by length and a seeded 128-bit hash of the bytes), so an update costs what it
-/// changes. Saved groups and contextual bandits are reused when their whole section is identical; a feature whose
-/// conditions read saved groups, or whose rules name a bandit, is reused only with them.
+/// Given the payload it replaces, a feature whose member (key and value) is byte-identical to that payload's is not
+/// read again: its compiled form is reused (compared with the previous payload's <see cref="FeatureStamp"/>), so an
+/// update costs what it changes. Saved groups and contextual bandits are reused when their whole section is
+/// identical; a feature whose conditions read saved groups, or whose rules name a bandit, is reused only with them.
 /// </remarks>
 internal sealed class PayloadCompiler
 {
