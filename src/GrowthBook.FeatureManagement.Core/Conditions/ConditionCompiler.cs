@@ -61,8 +61,15 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups)
 
         if (!_byText.TryGetValue(text, out var known))
         {
-            known = CompileKnown(source[member]);
-            _byText.Add(text, known);
+            // Remembered by its text from its second use on: a payload whose conditions are all different (a small one,
+            // often) copies none of them, one that repeats a condition on thousands of features builds it twice.
+            var condition = source[member];
+            var repeated = _compiled.ContainsKey(condition);
+            known = CompileKnown(condition);
+            if (repeated)
+            {
+                _byText.Add(text, known);
+            }
         }
 
         return Use(known);
