@@ -59,7 +59,11 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups)
             return CompileShared(source[member]);
         }
 
-        if (!_byText.TryGetValue(text, out var known))
+        if (_byText.TryGetValue(text, out var known))
+        {
+            Repeats = true;
+        }
+        else
         {
             // Remembered by its text from its second use on: a payload whose conditions are all different (a small one,
             // often) copies none of them, one that repeats a condition on thousands of features builds it twice.
@@ -69,11 +73,19 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups)
             if (repeated)
             {
                 _byText.Add(text, known);
+                Repeats = true;
             }
         }
 
         return Use(known);
     }
+
+    /// <summary>
+    /// Whether a condition has come again yet. Until one has, a reader gains by building each condition as it reads it
+    /// (once) rather than locating it, looking its text up and building it after the miss (twice); from then on, by
+    /// looking it up. Either way the result is the same; only the work differs.
+    /// </summary>
+    public bool Repeats { get; private set; }
 
     // The same problems and saved-group reads are reported for every use, as compiling it again would report them.
     private SharedCondition Use(Compiled known)

@@ -442,7 +442,7 @@ internal sealed class PayloadCompiler
             }
 
             _rule ??= new StreamedMembers(_reader);
-            _rule.Read(ref reader, json, offset, depth: 2);
+            _rule.Read(ref reader, json, offset, depth: 2, buildConditions: !_conditions.Repeats);
             if (CompileRule(featureKey, index++, _rule) is { } rule)
             {
                 _rules.Add(rule);

@@ -6,8 +6,9 @@ namespace GrowthBook.FeatureManagement.Payload;
 /// <summary>
 /// One JSON object's members read from the payload's text as <c>JSON.parse</c> gives them (a repeated member: the last
 /// wins; names that are not <see cref="Member"/>s are skipped): primitives are read, objects and arrays are checked and
-/// located, and built only when asked for — at the depth they have in the payload, so a deep value is cut exactly
-/// where reading the whole object would cut it. One instance serves every rule of a payload in turn.
+/// located, and built only when asked for (a condition, when the caller prefers, as it is read) — at the depth they
+/// have in the payload, so a deep value is cut exactly where reading the whole object would cut it. One instance serves
+/// every rule of a payload in turn.
 /// </summary>
 internal sealed class StreamedMembers(JsonValueReader values) : JsonMembers
 {
@@ -31,8 +32,9 @@ internal sealed class StreamedMembers(JsonValueReader values) : JsonMembers
     /// <param name="json">The whole text the reader reads a part of.</param>
     /// <param name="offset">Where the reader's text starts in <paramref name="json"/>.</param>
     /// <param name="depth">The object's depth in the value it belongs to (its members are one deeper).</param>
+    /// <param name="buildConditions">Build a <c>condition</c> member as it is read (its text is still at hand).</param>
     /// <exception cref="JsonException">The text is not valid JSON.</exception>
-    public void Read(ref Utf8JsonReader reader, ReadOnlyMemory<byte> json, int offset, int depth)
+    public void Read(ref Utf8JsonReader reader, ReadOnlyMemory<byte> json, int offset, int depth, bool buildConditions)
     {
         if (++_stamp == int.MaxValue)
         {
@@ -55,7 +57,8 @@ internal sealed class StreamedMembers(JsonValueReader values) : JsonMembers
             ref var entry = ref _entries[(int)member];
             entry.Stamp = _stamp;
             entry.Start = offset + (int)reader.TokenStartIndex;
-            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && _depth < JsJson.MaxValueDepth)
+            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && _depth < JsJson.MaxValueDepth
+                && !(buildConditions && member == Member.Condition))
             {
                 entry.Type = reader.TokenType == JsonTokenType.StartObject ? JsType.Object : JsType.Array;
                 entry.Built = false;
