@@ -18,31 +18,39 @@ public sealed partial class GrowthBookPayload
     // Feature key → position in _features. Kept from the previous payload when an update leaves the keys as they were.
     private readonly FrozenDictionary<string, int> _index;
     private readonly FeatureDefinition[] _features;
+    private readonly FeatureStamp[] _stamps;
+
+    // The warnings each feature that had any gave when compiled, for a payload that reuses it (most have none).
+    private readonly Dictionary<FeatureDefinition, string[]>? _featureWarnings;
 
     internal GrowthBookPayload(
         FrozenDictionary<string, int> index,
         FeatureDefinition[] features,
+        FeatureStamp[] stamps,
         ExperimentDefinition[] experiments,
         SavedGroups savedGroups,
         string? dateUpdated,
         IReadOnlyList<string> warnings,
-        UInt128 savedGroupsFingerprint,
-        UInt128 banditsFingerprint)
+        Dictionary<FeatureDefinition, string[]>? featureWarnings,
+        ulong savedGroupsFingerprint,
+        ulong banditsFingerprint)
     {
         _index = index;
         _features = features;
+        _stamps = stamps;
         AutoExperiments = experiments;
         SavedGroups = savedGroups;
         DateUpdated = dateUpdated;
         Warnings = warnings;
+        _featureWarnings = featureWarnings;
         SavedGroupsFingerprint = savedGroupsFingerprint;
         BanditsFingerprint = banditsFingerprint;
-        StickyBucketAttributes = DeriveStickyBucketAttributes(features, experiments);
+        StickyBucketAttributes = DeriveStickyBucketAttributes(features, stamps, experiments);
     }
 
     /// <summary>An empty payload: every feature is unknown.</summary>
     public static GrowthBookPayload Empty { get; } = new(
-        FrozenDictionary<string, int>.Empty, [], [], SavedGroups.Empty, null, [], default, default);
+        FrozenDictionary<string, int>.Empty, [], [], [], SavedGroups.Empty, null, [], null, default, default);
 
     /// <summary>The payload's <c>dateUpdated</c>, as sent.</summary>
     public string? DateUpdated { get; }
@@ -58,10 +66,10 @@ public sealed partial class GrowthBookPayload
     internal SavedGroups SavedGroups { get; }
 
     /// <summary>The fingerprint of the <c>savedGroups</c> JSON this payload was compiled from (default: none).</summary>
-    internal UInt128 SavedGroupsFingerprint { get; }
+    internal ulong SavedGroupsFingerprint { get; }
 
     /// <summary>The fingerprint of the <c>contextualBandits</c> JSON this payload was compiled from (default: none).</summary>
-    internal UInt128 BanditsFingerprint { get; }
+    internal ulong BanditsFingerprint { get; }
 
     /// <summary>The attributes sticky bucketing looks up documents for (<c>deriveStickyBucketIdentifierAttributes</c>).</summary>
     internal string[] StickyBucketAttributes { get; }
@@ -71,6 +79,13 @@ public sealed partial class GrowthBookPayload
 
     /// <summary>The compiled features, in payload order.</summary>
     internal FeatureDefinition[] Features => _features;
+
+    /// <summary>What the next payload needs to reuse each of <see cref="Features"/> (same positions).</summary>
+    internal FeatureStamp[] Stamps => _stamps;
+
+    /// <summary>The warnings compiling <paramref name="feature"/> gave (skipped rules, condition problems).</summary>
+    internal string[] WarningsOf(FeatureDefinition feature)
+        => _featureWarnings is not null && _featureWarnings.TryGetValue(feature, out var warnings) ? warnings : [];
 
     internal bool TryGetFeature(string key, out FeatureDefinition feature)
     {
@@ -106,7 +121,7 @@ public sealed partial class GrowthBookPayload
         GrowthBookPayload payload;
         try
         {
-            payload = new PayloadCompiler(options?.DecryptionKey, options?.Previous).Compile(utf8Json.Span);
+            payload = new PayloadCompiler(options?.DecryptionKey, options?.Previous).Compile(utf8Json);
         }
         catch (JsonException e) when (e.GetType() != typeof(JsonException))
         {
@@ -153,8 +168,9 @@ public sealed partial class GrowthBookPayload
 
         for (var i = 0; i < features.Length; i++)
         {
-            var key = previous._features[i].Key;
-            if (!ReferenceEquals(key, features[i].Key) && !string.Equals(key, features[i].Key, StringComparison.Ordinal))
+            // A feature reused from the previous payload has its key: only the others' keys are looked at.
+            var before = previous._features[i];
+            if (!ReferenceEquals(before, features[i]) && !string.Equals(before.Key, features[i].Key, StringComparison.Ordinal))
             {
                 return false;
             }
@@ -163,7 +179,7 @@ public sealed partial class GrowthBookPayload
         return true;
     }
 
-    private static string[] DeriveStickyBucketAttributes(FeatureDefinition[] features, ExperimentDefinition[] experiments)
+    private static string[] DeriveStickyBucketAttributes(FeatureDefinition[] features, FeatureStamp[] stamps, ExperimentDefinition[] experiments)
     {
         var attributes = new List<string>();
         void Add(string? attribute)
@@ -174,9 +190,14 @@ public sealed partial class GrowthBookPayload
             }
         }
 
-        foreach (var feature in features)
+        for (var i = 0; i < features.Length; i++)
         {
-            foreach (var rule in feature.Rules)
+            if (!stamps[i].RunsExperiments)
+            {
+                continue;
+            }
+
+            foreach (var rule in features[i].Rules)
             {
                 if (rule.Experiment is { } experiment)
                 {

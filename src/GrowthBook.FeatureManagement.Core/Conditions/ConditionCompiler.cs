@@ -1,4 +1,5 @@
 using GrowthBook.FeatureManagement.Json;
+using GrowthBook.FeatureManagement.Payload;
 
 namespace GrowthBook.FeatureManagement.Conditions;
 
@@ -21,6 +22,7 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups)
     // One compiled tree per distinct condition (structurally equal JSON): a payload repeats the same targeting on many
     // features, and each copy would otherwise cost its own nodes, lists and regexes.
     private readonly Dictionary<JsValue, Compiled> _compiled = new(JsValueComparer.Instance);
+    private readonly TextTable<Compiled> _byText = new();
     private readonly List<GroupListMatcher> _groupLists = [];
 
     /// <summary>Problems seen while compiling (unknown operators, depth, bad regexes), for one log line each.</summary>
@@ -31,19 +33,73 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups)
 
     public SavedGroups SavedGroups => savedGroups;
 
+    /// <summary>Takes back what was reported since <see cref="Problems"/> had <paramref name="problems"/> entries and <see cref="SavedGroupReads"/> was <paramref name="savedGroupReads"/>.</summary>
+    public void Rewind(int problems, int savedGroupReads)
+    {
+        Problems.RemoveRange(problems, Problems.Count - problems);
+        SavedGroupReads = savedGroupReads;
+    }
+
     /// <summary>Compiles a whole condition, as <c>evalCondition(obj, condition)</c> reads it.</summary>
     /// <remarks>A condition with any part nested deeper than <see cref="MaxDepth"/> is false as a whole.</remarks>
     public Condition Compile(in JsValue condition) => CompileShared(condition).Condition;
 
     /// <summary><see cref="Compile"/>, with the condition as first seen: one copy of both for every use of an equal condition.</summary>
-    public SharedCondition CompileShared(in JsValue condition)
+    public SharedCondition CompileShared(in JsValue condition) => Use(CompileKnown(condition));
+
+    /// <summary>
+    /// <see cref="CompileShared(in JsValue)"/> for a member of a rule or experiment. When its text is at hand, a condition
+    /// written the same way as one compiled before is found by its text, without building its value.
+    /// </summary>
+    public SharedCondition CompileShared(JsonMembers source, Member member)
+    {
+        var text = source.Json(member);
+        if (text.IsEmpty)
+        {
+            return CompileShared(source[member]);
+        }
+
+        if (_byText.TryGetValue(text, out var known))
+        {
+            Repeats = true;
+        }
+        else
+        {
+            // Remembered by its text from its second use on: a payload whose conditions are all different (a small one,
+            // often) copies none of them, one that repeats a condition on thousands of features builds it twice.
+            var condition = source[member];
+            var repeated = _compiled.ContainsKey(condition);
+            known = CompileKnown(condition);
+            if (repeated)
+            {
+                _byText.Add(text, known);
+                Repeats = true;
+            }
+        }
+
+        return Use(known);
+    }
+
+    /// <summary>
+    /// Whether a condition has come again yet. Until one has, a reader gains by building each condition as it reads it
+    /// (once) rather than locating it, looking its text up and building it after the miss (twice); from then on, by
+    /// looking it up. Either way the result is the same; only the work differs.
+    /// </summary>
+    public bool Repeats { get; private set; }
+
+    // The same problems and saved-group reads are reported for every use, as compiling it again would report them.
+    private SharedCondition Use(Compiled known)
+    {
+        Problems.AddRange(known.Problems);
+        SavedGroupReads += known.SavedGroupReads;
+        return known.Shared;
+    }
+
+    private Compiled CompileKnown(in JsValue condition)
     {
         if (_compiled.TryGetValue(condition, out var known))
         {
-            // The same problems and saved-group reads are reported again for this use, as compiling it again would.
-            Problems.AddRange(known.Problems);
-            SavedGroupReads += known.SavedGroupReads;
-            return known.Shared;
+            return known;
         }
 
         var problems = Problems.Count;
@@ -51,8 +107,12 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups)
         _tooDeep = false;
         var compiled = CompileCondition(condition, 0);
         var shared = new SharedCondition(_tooDeep ? Condition.False : compiled, condition);
-        _compiled[condition] = new Compiled(shared, Problems.Count == problems ? [] : Problems.GetRange(problems, Problems.Count - problems).ToArray(), SavedGroupReads - reads);
-        return shared;
+        known = new Compiled(shared, Problems.Count == problems ? [] : Problems.GetRange(problems, Problems.Count - problems).ToArray(), SavedGroupReads - reads);
+
+        // Compiling reported its problems and reads once already; Use reports them again for this use.
+        Rewind(problems, reads);
+        _compiled[condition] = known;
+        return known;
     }
 
     /// <summary>Compiles a value condition, as <c>evalConditionValue(condition, value)</c> reads it.</summary>
@@ -87,43 +147,47 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups)
         }
 
         // Object.entries(condition): objects by key, arrays and strings by index; other values have no entries.
-        var clauses = new List<Condition>();
+        Condition[] clauses;
         switch (condition.Type)
         {
             case JsType.Object:
-                foreach (var entry in condition.ObjectValue.Entries)
+                var entries = condition.ObjectValue.Entries;
+                clauses = new Condition[entries.Length];
+                for (var i = 0; i < entries.Length; i++)
                 {
-                    clauses.Add(CompileClause(entry.Key, entry.Value, depth));
+                    clauses[i] = CompileClause(entries[i].Key, entries[i].Value, depth);
                 }
 
                 break;
             case JsType.Array:
                 var items = condition.ArrayValue;
+                clauses = new Condition[items.Length];
                 for (var i = 0; i < items.Length; i++)
                 {
-                    clauses.Add(CompileClause(i.ToString(System.Globalization.CultureInfo.InvariantCulture), items[i], depth));
+                    clauses[i] = CompileClause(i.ToString(System.Globalization.CultureInfo.InvariantCulture), items[i], depth);
                 }
 
                 break;
             case JsType.String:
                 var text = condition.StringValue;
+                clauses = new Condition[text.Length];
                 for (var i = 0; i < text.Length; i++)
                 {
-                    clauses.Add(CompileClause(i.ToString(System.Globalization.CultureInfo.InvariantCulture), JsValue.String(text[i].ToString()), depth));
+                    clauses[i] = CompileClause(i.ToString(System.Globalization.CultureInfo.InvariantCulture), JsValue.String(text[i].ToString()), depth);
                 }
 
                 break;
             case JsType.Null:
                 return Condition.False; // Object.entries(null) throws in JS; a broken condition matches nobody
             default:
-                break;
+                return Condition.True;
         }
 
-        return clauses.Count switch
+        return clauses.Length switch
         {
             0 => Condition.True,
             1 => clauses[0],
-            _ => new AllCondition([.. clauses]),
+            _ => new AllCondition(clauses),
         };
     }
 
@@ -155,10 +219,22 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups)
         switch (value.Type)
         {
             case JsType.Array:
-                items = Array.ConvertAll(value.ArrayValue, item => CompileCondition(item, depth + 1));
+                var array = value.ArrayValue;
+                items = new Condition[array.Length];
+                for (var i = 0; i < array.Length; i++)
+                {
+                    items[i] = CompileCondition(array[i], depth + 1);
+                }
+
                 break;
             case JsType.String:
-                items = value.StringValue.Select(c => CompileCondition(JsValue.String(c.ToString()), depth + 1)).ToArray();
+                var text = value.StringValue;
+                items = new Condition[text.Length];
+                for (var i = 0; i < text.Length; i++)
+                {
+                    items[i] = CompileCondition(JsValue.String(text[i].ToString()), depth + 1);
+                }
+
                 break;
             case JsType.Null:
                 return Condition.False;
@@ -313,8 +389,14 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups)
                     return ValueMatcher.Never;
                 }
 
-                var insensitive = op == "$alli";
-                return new AllMatcher(Array.ConvertAll(expected.ArrayValue, item => CompileValue(item, insensitive, depth + 1)));
+                // A loop, not a lambda: one capturing `depth` would cost an allocation on every call of this method.
+                var all = new ValueMatcher[expected.ArrayValue.Length];
+                for (var i = 0; i < all.Length; i++)
+                {
+                    all[i] = CompileValue(expected.ArrayValue[i], op == "$alli", depth + 1);
+                }
+
+                return new AllMatcher(all);
             case "$regex":
             case "$regexi":
             {

@@ -71,14 +71,14 @@ internal static class Evaluator
                 continue;
             }
 
-            if (rule.Force is not null)
+            if (rule is ForceRule force)
             {
-                if (rule.Condition is { } condition && !condition.Evaluate(ctx.AttributesRoot, null))
+                if (force.Condition is { } condition && !condition.Evaluate(ctx.AttributesRoot, null))
                 {
                     continue;
                 }
 
-                if (rule.Rollout is { } rollout && !IsIncludedInRollout(ctx, rollout))
+                if (force.Rollout is { } rollout && !IsIncludedInRollout(ctx, rollout))
                 {
                     continue;
                 }
@@ -91,7 +91,7 @@ internal static class Evaluator
                     }
                 }
 
-                return Usage(ctx, rule.ForceResult(id));
+                return Usage(ctx, force.ForceResult(id));
             }
 
             if (rule.Experiment is not { } experiment)

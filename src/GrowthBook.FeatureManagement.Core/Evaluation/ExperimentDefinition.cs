@@ -38,17 +38,17 @@ internal sealed class ExperimentDefinition
 
     public required string Key { get; init; }
 
-    public required FeatureValue[] Variations { get; init; }
+    public FeatureValue[] Variations => Split.Variations;
 
-    public required BucketRange[] Ranges { get; init; }
+    public BucketRange[] Ranges => Split.Ranges;
 
-    public Condition? Condition { get; init; }
+    public Condition? Condition => ConditionSource?.Condition;
 
     public string HashAttribute => HashAttributeGiven ?? "id";
 
     public int HashVersion => HashVersionGiven == 0 ? 1 : HashVersionGiven;
 
-    public VariationMeta[]? Meta { get; init; }
+    public VariationMeta[]? Meta => Split.Meta?.Meta;
 
     public string Seed => SeedGiven ?? Key;
 
@@ -65,7 +65,7 @@ internal sealed class ExperimentDefinition
 
     public int? Force => _rare?.Force;
 
-    public string? FallbackAttribute { get; private init; }
+    public string? FallbackAttribute => _rare?.FallbackAttribute;
 
     public bool DisableStickyBucketing => _rare?.DisableStickyBucketing ?? false;
 
@@ -91,73 +91,85 @@ internal sealed class ExperimentDefinition
 
     private string? SeedGiven { get; init; }
 
-    // Members a rule's experiment reports and evaluation does not read. Coverage NaN: absent (JSON has no NaN).
-    private double Coverage { get; init; } = double.NaN;
+    // Variations, weights, coverage, ranges, meta and phase: shared with the payload's other experiments that have the same.
+    private VariationSplit Split { get; init; } = null!;
 
-    private double[]? Weights { get; init; }
-
-    private JsValue[]? MetaSource { get; init; }
-
+    // Members a rule's experiment reports and evaluation does not read.
     private string? Name { get; init; }
-
-    private string? Phase { get; init; }
 
     private SharedCondition? ConditionSource { get; init; }
 
     /// <summary>Compiles an experiment object (GrowthBook's shape, checked as <see cref="ExperimentJson.ToExperiment"/> checks it).</summary>
-    /// <param name="source">The experiment's JSON object.</param>
+    /// <param name="source">The experiment's JSON object, kept to report the experiment.</param>
     /// <param name="compiler">Compiles its condition and prerequisites.</param>
     /// <param name="values">Shares equal variations, weights, ranges and meta between the payload's experiments.</param>
     /// <param name="inline">The public experiment it came from, for an inline experiment (reported as it is).</param>
-    /// <param name="fromRule">
-    /// The object is a feature rule's experiment as <see cref="PayloadCompiler"/> builds it (its members in <c>evalFeature</c>'s
-    /// order, see <see cref="RuleMembers"/>): it is not kept, and is put back together from the compiled members when reported.
-    /// </param>
     /// <exception cref="PayloadFormatException">A member has the wrong type.</exception>
-    public static ExperimentDefinition Compile(JsObject source, ConditionCompiler compiler, SharedValues values, Experiment? inline = null, bool fromRule = false)
+    public static ExperimentDefinition Compile(JsObject source, ConditionCompiler compiler, SharedValues values, Experiment? inline = null)
+        => Compile(new ObjectMembers(source), compiler, values, inline, source);
+
+    /// <summary>
+    /// Compiles a feature rule's experiment (the members <c>evalFeature</c> copies from the rule, see <see cref="RuleMembers"/>). Its
+    /// JSON object is not kept: it is put back together from the compiled members when reported.
+    /// </summary>
+    /// <exception cref="PayloadFormatException">A member has the wrong type.</exception>
+    public static ExperimentDefinition CompileRule(RuleExperimentMembers source, ConditionCompiler compiler, SharedValues values)
+        => Compile(source, compiler, values, inline: null, kept: null);
+
+    private static ExperimentDefinition Compile(JsonMembers source, ConditionCompiler compiler, SharedValues values, Experiment? inline, JsObject? kept)
     {
-        var key = source["key"];
+        var key = source[Member.Key];
         if (key.Type != JsType.String)
         {
             throw JsRead.Wrong("key", "a string");
         }
 
-        var rawVariations = source["variations"];
-        if (rawVariations.Type != JsType.Array)
+        if (source.TypeOf(Member.Variations) != JsType.Array)
         {
             throw JsRead.Wrong("variations", "an array");
         }
 
-        var variations = values.Variations(rawVariations.ArrayValue);
-        var weights = JsRead.TruthyArray(source, "weights") is { } w ? values.Numbers(w, "weights") : null;
-        var coverage = JsRead.Number(source, "coverage");
-        var ranges = JsRead.TruthyArray(source, "ranges") is { } r ? JsRead.Ranges(r, "ranges") : null;
-        var ns = source["namespace"];
-        var force = source.TryGetValue("force", out var forceValue) && !forceValue.IsNull ? JsRead.Int(source, "force") : null;
-        var bucketVersion = JsRead.Int(source, "bucketVersion") ?? 0;
-        var minBucketVersion = JsRead.Int(source, "minBucketVersion") ?? 0;
-        var condition = source["condition"];
-        var active = source["active"];
-        var cb = source["contextualBandit"];
-        var status = JsRead.TruthyString(source, "status");
-        var parents = CompileParents(source["parentConditions"], compiler);
-        var filters = ExperimentJson.ReadFilters(source);
-        var urlTargeter = ReadUrlPatterns(source);
-        var disableSticky = source["disableStickyBucketing"].IsTruthy;
-        var persistQueryString = source["persistQueryString"].IsTruthy;
+        var fromRule = kept is null;
+        var variations = values.Variations(source, Member.Variations);
+        var weights = values.Numbers(source, Member.Weights);
+        var coverage = source.Number(Member.Coverage);
+        var ranges = source.TruthyArray(Member.Ranges) is { } r ? JsRead.Ranges(r, "ranges") : null;
+        var ns = source[Member.Namespace];
+        var hasForce = source.Contains(Member.Force);
+        var force = source.Int(Member.Force);
+        var bucketVersion = source.Int(Member.BucketVersion) ?? 0;
+        var minBucketVersion = source.Int(Member.MinBucketVersion) ?? 0;
+        var active = source[Member.Active];
+        var cb = source[Member.ContextualBandit];
+        var status = source.TruthyString(Member.Status);
+        var parents = CompileParents(source[Member.ParentConditions], compiler);
+        var filters = ExperimentJson.ReadFilters(source[Member.Filters]);
+        var urlTargeter = UrlTargeter.Compile(source[Member.UrlPatterns]);
+        var disableSticky = source.IsTruthy(Member.DisableStickyBucketing);
+        var persistQueryString = source.IsTruthy(Member.PersistQueryString);
         var bandit = cb.Type == JsType.Object ? ExperimentJson.ReadBandit(cb.ObjectValue) : null;
-        var meta = JsRead.TruthyArray(source, "meta");
-        var shared = condition.IsTruthy ? compiler.CompileShared(condition) : null;
-        var rare = status is not null || parents is not null || ns.IsTruthy || source.ContainsKey("force") || disableSticky || bucketVersion != 0
+        var meta = values.Meta(source);
+        var shared = source.IsTruthy(Member.Condition) ? compiler.CompileShared(source, Member.Condition) : null;
+        var @namespace = ns.IsTruthy ? ExperimentJson.ReadNamespace(ns) : null;
+
+        // Members only reported are checked as the public Experiment reads them (name, phase), so building it later cannot fail.
+        var hashAttribute = source.TruthyString(Member.HashAttribute);
+        var fallbackAttribute = source.TruthyString(Member.FallbackAttribute);
+        var hashVersion = source.TruthyInt(Member.HashVersion) ?? 0;
+        var seed = source.TruthyString(Member.Seed);
+        var name = source.TruthyString(Member.Name);
+        var phase = source.TruthyString(Member.Phase);
+        var rare = fallbackAttribute is not null || status is not null || parents is not null || ns.IsTruthy || hasForce || disableSticky || bucketVersion != 0
             || minBucketVersion != 0 || filters is not null || urlTargeter is not null || persistQueryString || bandit is not null
             || (active.Type == JsType.Boolean && !active.BooleanValue) || !fromRule || RareRuleMembers(source)
             ? new Rare
             {
+                FallbackAttribute = fallbackAttribute,
                 Inactive = active.Type == JsType.Boolean && !active.BooleanValue,
                 Status = status,
                 ParentConditions = parents,
-                Namespace = ns.IsTruthy ? ExperimentJson.ReadNamespace(ns) : null,
-                Force = source.ContainsKey("force") ? force ?? -1 : null,
+                Namespace = @namespace,
+                Force = hasForce ? force ?? -1 : null,
                 DisableStickyBucketing = disableSticky,
                 BucketVersion = bucketVersion,
                 MinBucketVersion = minBucketVersion,
@@ -165,47 +177,40 @@ internal sealed class ExperimentDefinition
                 UrlTargeter = urlTargeter,
                 PersistQueryString = persistQueryString,
                 Bandit = bandit,
-                Source = fromRule ? null : source,
+                Source = kept,
                 RuleMembers = fromRule ? RareMembersOf(source) : null,
             }
             : null;
 
-        // Members only reported are checked as the public Experiment reads them (name, phase below), so building it later cannot fail.
         return new ExperimentDefinition(rare, inline)
         {
             Key = key.StringValue,
-            Variations = variations,
-            Ranges = ranges ?? values.Ranges(variations.Length, coverage ?? 1, weights),
-            Condition = shared?.Condition,
-            ConditionSource = fromRule ? shared : null,
-            HashAttributeGiven = JsRead.TruthyString(source, "hashAttribute"),
-            FallbackAttribute = JsRead.TruthyString(source, "fallbackAttribute"),
-            HashVersionGiven = JsRead.TruthyInt(source, "hashVersion") ?? 0,
-            Meta = values.Meta(meta),
-            MetaSource = fromRule ? meta : null,
-            SeedGiven = JsRead.TruthyString(source, "seed"),
-            Coverage = coverage ?? double.NaN,
-            Weights = weights,
-            Name = JsRead.TruthyString(source, "name"),
-            Phase = JsRead.TruthyString(source, "phase"),
+            Split = values.Split(variations, ranges ?? values.Ranges(variations.Length, coverage ?? 1, weights), coverage ?? double.NaN, weights, meta, phase),
+            ConditionSource = shared,
+            HashAttributeGiven = hashAttribute,
+            HashVersionGiven = hashVersion,
+            SeedGiven = seed,
+            Name = name,
         };
     }
 
     /// <summary>The members <c>evalFeature</c> copies from a rule into its experiment, in that order.</summary>
-    public static readonly string[] RuleMembers =
+    public static readonly Member[] RuleMembers =
     [
-        "variations", "key", "coverage", "weights", "hashAttribute", "fallbackAttribute", "disableStickyBucketing", "bucketVersion",
-        "minBucketVersion", "namespace", "meta", "ranges", "name", "phase", "seed", "hashVersion", "filters", "condition",
+        Member.Variations, Member.Key, Member.Coverage, Member.Weights, Member.HashAttribute, Member.FallbackAttribute,
+        Member.DisableStickyBucketing, Member.BucketVersion, Member.MinBucketVersion, Member.Namespace, Member.Meta, Member.Ranges,
+        Member.Name, Member.Phase, Member.Seed, Member.HashVersion, Member.Filters, Member.Condition,
     ];
 
     // Members of a rule's experiment kept as they were sent, because the compiled form does not say exactly what was sent.
-    private static readonly string[] RareMembers = ["disableStickyBucketing", "bucketVersion", "minBucketVersion", "namespace", "ranges", "filters"];
+    private static readonly Member[] RareMembers =
+        [Member.DisableStickyBucketing, Member.BucketVersion, Member.MinBucketVersion, Member.Namespace, Member.Ranges, Member.Filters];
 
-    private static bool RareRuleMembers(JsObject source)
+    private static bool RareRuleMembers(JsonMembers source)
     {
-        foreach (var name in RareMembers)
+        foreach (var member in RareMembers)
         {
-            if (source.ContainsKey(name))
+            if (source.Contains(member))
             {
                 return true;
             }
@@ -214,14 +219,14 @@ internal sealed class ExperimentDefinition
         return false;
     }
 
-    private static JsObject? RareMembersOf(JsObject source)
+    private static JsObject? RareMembersOf(JsonMembers source)
     {
         List<KeyValuePair<string, JsValue>>? entries = null;
-        foreach (var name in RareMembers)
+        foreach (var member in RareMembers)
         {
-            if (source.TryGetValue(name, out var value))
+            if (source.TryGetValue(member, out var value))
             {
-                (entries ??= []).Add(new(name, value));
+                (entries ??= []).Add(new(MemberNames.Of(member), value));
             }
         }
 
@@ -238,27 +243,27 @@ internal sealed class ExperimentDefinition
 
         var rare = _rare?.RuleMembers;
         var entries = new List<KeyValuePair<string, JsValue>>();
-        foreach (var name in RuleMembers)
+        foreach (var member in RuleMembers)
         {
-            var value = name switch
+            var value = member switch
             {
-                "variations" => JsValue.Array(Array.ConvertAll(Variations, v => v.Js)),
-                "key" => JsValue.String(Key),
-                "coverage" => double.IsNaN(Coverage) ? (JsValue?)null : JsValue.Number(Coverage),
-                "weights" => Weights is null ? null : JsValue.Array(Array.ConvertAll(Weights, JsValue.Number)),
-                "hashAttribute" => HashAttributeGiven is null ? null : JsValue.String(HashAttributeGiven),
-                "fallbackAttribute" => FallbackAttribute is null ? null : JsValue.String(FallbackAttribute),
-                "meta" => MetaSource is null ? null : JsValue.Array(MetaSource),
-                "name" => Name is null ? null : JsValue.String(Name),
-                "phase" => Phase is null ? null : JsValue.String(Phase),
-                "seed" => SeedGiven is null ? null : JsValue.String(SeedGiven),
-                "hashVersion" => HashVersionGiven == 0 ? null : JsValue.Number(HashVersionGiven),
-                "condition" => ConditionSource?.Source,
-                _ => rare is not null && rare.TryGetValue(name, out var kept) ? kept : null,
+                Member.Variations => JsValue.Array(Array.ConvertAll(Variations, v => v.Js)),
+                Member.Key => JsValue.String(Key),
+                Member.Coverage => double.IsNaN(Split.Coverage) ? (JsValue?)null : JsValue.Number(Split.Coverage),
+                Member.Weights => Split.Weights is null ? null : JsValue.Array(Array.ConvertAll(Split.Weights, JsValue.Number)),
+                Member.HashAttribute => HashAttributeGiven is null ? null : JsValue.String(HashAttributeGiven),
+                Member.FallbackAttribute => FallbackAttribute is null ? null : JsValue.String(FallbackAttribute),
+                Member.Meta => Split.Meta is null ? null : JsValue.Array(Split.Meta.Source),
+                Member.Name => Name is null ? null : JsValue.String(Name),
+                Member.Phase => Split.Phase is null ? null : JsValue.String(Split.Phase),
+                Member.Seed => SeedGiven is null ? null : JsValue.String(SeedGiven),
+                Member.HashVersion => HashVersionGiven == 0 ? null : JsValue.Number(HashVersionGiven),
+                Member.Condition => ConditionSource?.Source,
+                _ => rare is not null && rare.TryGetValue(MemberNames.Of(member), out var kept) ? kept : null,
             };
             if (value is { } v)
             {
-                entries.Add(new(name, v));
+                entries.Add(new(MemberNames.Of(member), v));
             }
         }
 
@@ -267,6 +272,8 @@ internal sealed class ExperimentDefinition
 
     private sealed class Rare
     {
+        public string? FallbackAttribute { get; init; }
+
         public bool Inactive { get; init; }
 
         public string? Status { get; init; }
@@ -312,8 +319,12 @@ internal sealed class ExperimentDefinition
             throw JsRead.Wrong("parentConditions", "an array");
         }
 
-        return Array.ConvertAll(raw.ArrayValue, item =>
+        // A loop, not a lambda: a lambda capturing the compiler would cost an allocation on every call, most of which have no prerequisites.
+        var items = raw.ArrayValue;
+        var parents = new CompiledParent[items.Length];
+        for (var i = 0; i < items.Length; i++)
         {
+            var item = items[i];
             if (item.Type != JsType.Object || item.ObjectValue["id"].Type != JsType.String)
             {
                 throw JsRead.Wrong("parentConditions", "an array of {id, condition} objects");
@@ -322,12 +333,12 @@ internal sealed class ExperimentDefinition
             var parent = item.ObjectValue;
             var condition = parent["condition"];
             // `parentCondition.condition || {}`: a missing condition always passes.
-            return new CompiledParent(
+            parents[i] = new CompiledParent(
                 parent["id"].StringValue,
                 condition.IsTruthy ? compiler.Compile(condition) : Condition.True,
                 parent["gate"].IsTruthy);
-        });
-    }
+        }
 
-    private static UrlTargeter? ReadUrlPatterns(JsObject source) => UrlTargeter.Compile(source["urlPatterns"]);
+        return parents;
+    }
 }

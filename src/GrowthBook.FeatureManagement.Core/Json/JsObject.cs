@@ -11,8 +11,9 @@ internal sealed class JsObject
     // Small objects (most attribute sets) are scanned; larger ones get a dictionary.
     private const int LinearScanLimit = 16;
 
-    private readonly KeyValuePair<string, JsValue>[] _entries;
-    private readonly Dictionary<string, int>? _index;
+    // The entries (small objects), or the entries with an index (larger ones): one field, so small objects — nearly all
+    // of a payload's values and attribute sets — do not carry an empty slot for an index.
+    private readonly object _store;
 
     public static readonly JsObject Empty = new([]);
 
@@ -20,15 +21,24 @@ internal sealed class JsObject
     public JsObject(KeyValuePair<string, JsValue>[] entries)
     {
         entries = InPropertyOrder(entries);
-        _entries = entries;
-        if (entries.Length > LinearScanLimit)
+        _store = entries.Length > LinearScanLimit ? new Indexed(entries) : entries;
+    }
+
+    private sealed class Indexed
+    {
+        public Indexed(KeyValuePair<string, JsValue>[] entries)
         {
-            _index = new Dictionary<string, int>(entries.Length, StringComparer.Ordinal);
+            Entries = entries;
+            Index = new Dictionary<string, int>(entries.Length, StringComparer.Ordinal);
             for (var i = 0; i < entries.Length; i++)
             {
-                _index[entries[i].Key] = i;
+                Index[entries[i].Key] = i;
             }
         }
+
+        public KeyValuePair<string, JsValue>[] Entries { get; }
+
+        public Dictionary<string, int> Index { get; }
     }
 
     /// <summary>
@@ -86,7 +96,7 @@ internal sealed class JsObject
         return new JsObject([.. result]);
     }
 
-    public int Count => _entries.Length;
+    public int Count => Entries.Length;
 
     // OrdinaryOwnPropertyKeys: array indices ascending, then the string keys in insertion order. Most objects have
     // no index keys, or have them first and sorted already, and are kept as they are.
@@ -167,21 +177,21 @@ internal sealed class JsObject
         return true;
     }
 
-    public ReadOnlySpan<KeyValuePair<string, JsValue>> Entries => _entries;
+    public ReadOnlySpan<KeyValuePair<string, JsValue>> Entries => _store as KeyValuePair<string, JsValue>[] ?? ((Indexed)_store).Entries;
 
     public bool TryGetValue(string key, out JsValue value)
     {
-        if (_index is not null)
+        if (_store is not KeyValuePair<string, JsValue>[] entries)
         {
-            if (_index.TryGetValue(key, out var i))
+            var indexed = (Indexed)_store;
+            if (indexed.Index.TryGetValue(key, out var i))
             {
-                value = _entries[i].Value;
+                value = indexed.Entries[i].Value;
                 return true;
             }
         }
         else
         {
-            var entries = _entries;
             for (var i = 0; i < entries.Length; i++)
             {
                 if (string.Equals(entries[i].Key, key, StringComparison.Ordinal))
@@ -208,8 +218,8 @@ internal sealed class JsObject
             return this;
         }
 
-        var entries = new List<KeyValuePair<string, JsValue>>(_entries.Length - 1);
-        foreach (var entry in _entries)
+        var entries = new List<KeyValuePair<string, JsValue>>(Count - 1);
+        foreach (var entry in Entries)
         {
             if (!string.Equals(entry.Key, key, StringComparison.Ordinal))
             {
@@ -223,18 +233,19 @@ internal sealed class JsObject
     /// <summary>A copy with <paramref name="key"/> set (replaced in place, or appended).</summary>
     public JsObject With(string key, JsValue value)
     {
-        for (var i = 0; i < _entries.Length; i++)
+        var entries = Entries;
+        for (var i = 0; i < entries.Length; i++)
         {
-            if (string.Equals(_entries[i].Key, key, StringComparison.Ordinal))
+            if (string.Equals(entries[i].Key, key, StringComparison.Ordinal))
             {
-                var copy = (KeyValuePair<string, JsValue>[])_entries.Clone();
+                var copy = entries.ToArray();
                 copy[i] = new(key, value);
                 return new JsObject(copy);
             }
         }
 
-        var grown = new KeyValuePair<string, JsValue>[_entries.Length + 1];
-        _entries.CopyTo(grown, 0);
+        var grown = new KeyValuePair<string, JsValue>[entries.Length + 1];
+        entries.CopyTo(grown);
         grown[^1] = new(key, value);
         return new JsObject(grown);
     }

@@ -96,9 +96,11 @@ internal static class ExperimentJson
         };
     }
 
-    public static ExperimentFilter[]? ReadFilters(JsObject json)
+    public static ExperimentFilter[]? ReadFilters(JsObject json) => ReadFilters(json["filters"]);
+
+    public static ExperimentFilter[]? ReadFilters(in JsValue value)
     {
-        var filters = JsRead.TruthyArray(json, "filters");
+        var filters = JsRead.TruthyArray(value, "filters");
         return filters is null ? null : Array.ConvertAll(filters, ReadFilter);
     }
 

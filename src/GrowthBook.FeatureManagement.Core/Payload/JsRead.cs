@@ -5,13 +5,13 @@ namespace GrowthBook.FeatureManagement.Payload;
 /// <summary>
 /// Typed reads of payload JSON with GrowthBook's JavaScript reading rules: a falsy value (null, "", 0, false)
 /// is as good as absent where the reference SDK tests truthiness, and a value of the wrong type is a
-/// <see cref="PayloadFormatException"/> that skips the rule or feature holding it.
+/// <see cref="PayloadFormatException"/> that skips the rule or feature holding it; its message names the member by the
+/// <c>key</c> given.
 /// </summary>
 internal static class JsRead
 {
-    public static string? TruthyString(JsObject obj, string key)
+    public static string? TruthyString(in JsValue value, string key)
     {
-        var value = obj[key];
         if (!value.IsTruthy)
         {
             return null;
@@ -20,9 +20,10 @@ internal static class JsRead
         return value.Type == JsType.String ? value.StringValue : throw Wrong(key, "a string");
     }
 
-    public static double? Number(JsObject obj, string key)
+    /// <summary>A number that must be one when present (absent: null).</summary>
+    public static double? Number(bool present, in JsValue value, string key)
     {
-        if (!obj.TryGetValue(key, out var value))
+        if (!present)
         {
             return null;
         }
@@ -31,9 +32,8 @@ internal static class JsRead
     }
 
     /// <summary>A number read as JS does for <c>x || default</c>: falsy → null.</summary>
-    public static double? TruthyNumber(JsObject obj, string key)
+    public static double? TruthyNumber(in JsValue value, string key)
     {
-        var value = obj[key];
         if (!value.IsTruthy)
         {
             return null;
@@ -42,17 +42,38 @@ internal static class JsRead
         return value.Type == JsType.Number ? value.NumberValue : throw Wrong(key, "a number");
     }
 
-    public static int? TruthyInt(JsObject obj, string key)
+    public static int? TruthyInt(in JsValue value, string key)
     {
-        var number = TruthyNumber(obj, key);
+        var number = TruthyNumber(value, key);
         return number is null ? null : ToInt(number.Value, key);
     }
 
-    public static int? Int(JsObject obj, string key)
+    /// <summary>A whole number that must be one unless absent or null.</summary>
+    public static int? Int(in JsValue value, string key)
     {
-        var number = obj.TryGetValue(key, out var value) && !value.IsNull ? Number(obj, key) : null;
+        var number = value.IsNull ? null : Number(present: true, value, key);
         return number is null ? null : ToInt(number.Value, key);
     }
+
+    public static JsValue[]? TruthyArray(in JsValue value, string key)
+    {
+        if (!value.IsTruthy)
+        {
+            return null;
+        }
+
+        return value.Type == JsType.Array ? value.ArrayValue : throw Wrong(key, "an array");
+    }
+
+    public static string? TruthyString(JsObject obj, string key) => TruthyString(obj[key], key);
+
+    public static double? Number(JsObject obj, string key) => Number(obj.TryGetValue(key, out var value), value, key);
+
+    public static int? TruthyInt(JsObject obj, string key) => TruthyInt(obj[key], key);
+
+    public static int? Int(JsObject obj, string key) => Int(obj[key], key);
+
+    public static JsValue[]? TruthyArray(JsObject obj, string key) => TruthyArray(obj[key], key);
 
     private static int ToInt(double number, string key)
     {
@@ -62,17 +83,6 @@ internal static class JsRead
         }
 
         return (int)number;
-    }
-
-    public static JsValue[]? TruthyArray(JsObject obj, string key)
-    {
-        var value = obj[key];
-        if (!value.IsTruthy)
-        {
-            return null;
-        }
-
-        return value.Type == JsType.Array ? value.ArrayValue : throw Wrong(key, "an array");
     }
 
     public static double[] Numbers(JsValue[] items, string key)

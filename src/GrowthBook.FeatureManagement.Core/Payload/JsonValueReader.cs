@@ -28,38 +28,61 @@ internal sealed class JsonValueReader
     // (rule ids, experiment keys) is unique; a table that grew with them would cost more than it saves.
     private const int MaxInternedStrings = 4096;
 
-    private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
-#if NET9_0_OR_GREATER
-    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
-#endif
+    // Keyed by the string's UTF-8 text as written (escaped strings are not interned), so a repeat costs a lookup only.
+    private readonly TextTable<string> _strings = new();
 
     // Scratch lists per depth, reused for every object and array read at that depth.
     private readonly List<List<KeyValuePair<string, JsValue>>> _entries = [];
     private readonly List<List<JsValue>> _items = [];
 
-    public JsonValueReader()
-    {
-#if NET9_0_OR_GREATER
-        _lookup = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
-#endif
-    }
-
     /// <summary>Reads the value whose first token the reader is on, leaving the reader on its last token.</summary>
     public JsValue Read(ref Utf8JsonReader reader) => Read(ref reader, 0);
 
+    /// <summary>
+    /// Reads the value whose first token the reader is on, found at <paramref name="depth"/> in the value being read
+    /// (containers at <see cref="JsJson.MaxValueDepth"/> and deeper are cut to null); a string is interned when
+    /// <paramref name="intern"/> is set and it is short.
+    /// </summary>
+    public JsValue Read(ref Utf8JsonReader reader, int depth, bool intern)
+        => !intern && reader.TokenType == JsonTokenType.String ? JsValue.String(ReadUninterned(ref reader)) : Read(ref reader, depth);
+
     /// <summary>Reads one whole value starting at <paramref name="start"/>; <paramref name="end"/> is where it ends.</summary>
     /// <exception cref="JsonException">The bytes there are not one JSON value.</exception>
-    public JsValue ReadAt(ReadOnlySpan<byte> json, int start, out int end)
+    public JsValue ReadAt(ReadOnlySpan<byte> json, int start, out int end) => ReadAt(json, start, 0, out end);
+
+    /// <summary><see cref="ReadAt(ReadOnlySpan{byte}, int, out int)"/> for a value found at <paramref name="depth"/> in the value being read.</summary>
+    /// <exception cref="JsonException">The bytes there are not one JSON value.</exception>
+    public JsValue ReadAt(ReadOnlySpan<byte> json, int start, int depth, out int end)
     {
         var reader = new Utf8JsonReader(json[start..], isFinalBlock: true, new JsonReaderState(Options));
         reader.Read();
-        var value = Read(ref reader);
+        var value = Read(ref reader, depth);
         end = start + (int)reader.BytesConsumed;
         return value;
     }
 
     /// <summary>Reads the string token the reader is on, interned when short.</summary>
-    public string ReadString(ref Utf8JsonReader reader) => ReadString(ref reader, intern: true);
+    public string ReadString(ref Utf8JsonReader reader)
+    {
+        var span = reader.ValueSpan;
+        if (reader.ValueIsEscaped || span.Length > MaxInternedBytes)
+        {
+            return ReadUninterned(ref reader);
+        }
+
+        if (_strings.TryGetValue(span, out var known))
+        {
+            return known;
+        }
+
+        var text = Encoding.UTF8.GetString(span);
+        if (_strings.Count < MaxInternedStrings)
+        {
+            _strings.Add(span, text);
+        }
+
+        return text;
+    }
 
     /// <summary>Reads the string token that starts at <paramref name="at"/> (a property name or a value), not interned.</summary>
     public static string ReadStringAt(ReadOnlySpan<byte> json, int at)
@@ -67,59 +90,6 @@ internal sealed class JsonValueReader
         var reader = new Utf8JsonReader(json[at..], isFinalBlock: true, new JsonReaderState(Options));
         reader.Read();
         return ReadUninterned(ref reader);
-    }
-
-    private string ReadString(ref Utf8JsonReader reader, bool intern)
-    {
-        var span = reader.ValueSpan;
-        if (!intern || span.Length > MaxInternedBytes)
-        {
-            return ReadUninterned(ref reader);
-        }
-
-        Span<char> chars = stackalloc char[MaxInternedBytes];
-        int length;
-        if (reader.ValueIsEscaped)
-        {
-            try
-            {
-                length = reader.CopyString(chars);
-            }
-            catch (InvalidOperationException)
-            {
-                return ReadUninterned(ref reader); // an escaped lone surrogate
-            }
-        }
-        else
-        {
-            length = Encoding.UTF8.GetChars(span, chars);
-        }
-
-        return Intern(chars[..length]);
-    }
-
-    private string Intern(ReadOnlySpan<char> chars)
-    {
-#if NET9_0_OR_GREATER
-        if (_lookup.TryGetValue(chars, out var known))
-        {
-            return known;
-        }
-
-        var text = chars.ToString();
-#else
-        var text = chars.ToString();
-        if (_strings.TryGetValue(text, out var known))
-        {
-            return known;
-        }
-#endif
-        if (_strings.Count < MaxInternedStrings)
-        {
-            _strings[text] = text;
-        }
-
-        return text;
     }
 
     private static string ReadUninterned(ref Utf8JsonReader reader)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 
 namespace GrowthBook.FeatureManagement.Payload;
@@ -10,6 +11,10 @@ namespace GrowthBook.FeatureManagement.Payload;
 /// </summary>
 internal ref struct ObjectWalker
 {
+    // Printable ASCII but the quote and the backslash: a string of these needs no unescaping and no UTF-8 checks.
+    private static readonly SearchValues<byte> PlainNameBytes = SearchValues.Create(
+        [.. Enumerable.Range(0x20, 0x60).Select(b => (byte)b).Where(b => b is not (byte)'"' and not (byte)'\\')]);
+
     private readonly ReadOnlySpan<byte> _json;
     private int _position;
     private bool _started;
@@ -43,7 +48,14 @@ internal ref struct ObjectWalker
 
     /// <summary>Moves to the next member: where its name (a JSON string) and its value start. False after the last one.</summary>
     /// <exception cref="JsonException">The text there is not a member of a JSON object.</exception>
-    public bool MoveNext(out int nameStart, out int valueStart)
+    public bool MoveNext(out int nameStart, out int valueStart) => MoveNext(out nameStart, out _, out _, out valueStart);
+
+    /// <summary>
+    /// Moves to the next member: where its name (a JSON string) starts, the name's text between the quotes (with
+    /// <paramref name="escaped"/> set when it has escapes), and where its value starts. False after the last one.
+    /// </summary>
+    /// <exception cref="JsonException">The text there is not a member of a JSON object.</exception>
+    public bool MoveNext(out int nameStart, out ReadOnlySpan<byte> name, out bool escaped, out int valueStart)
     {
         _position = SkipWhitespace(_json, _position);
         if (_position < _json.Length && _json[_position] == (byte)'}')
@@ -51,6 +63,8 @@ internal ref struct ObjectWalker
             _position++;
             nameStart = -1;
             valueStart = -1;
+            name = default;
+            escaped = false;
             return false;
         }
 
@@ -67,9 +81,24 @@ internal ref struct ObjectWalker
         }
 
         nameStart = _position;
-        var reader = new Utf8JsonReader(_json[_position..], isFinalBlock: true, new JsonReaderState(JsonValueReader.Options));
-        reader.Read();
-        _position += (int)reader.BytesConsumed;
+        var text = _json[(_position + 1)..];
+        var length = text.IndexOfAnyExcept(PlainNameBytes);
+        if (length >= 0 && text[length] == (byte)'"')
+        {
+            // Printable ASCII up to the closing quote (feature keys nearly always are): nothing to unescape or check.
+            name = text[..length];
+            escaped = false;
+            _position += length + 2;
+        }
+        else
+        {
+            var reader = new Utf8JsonReader(_json[_position..], isFinalBlock: true, new JsonReaderState(JsonValueReader.Options));
+            reader.Read();
+            name = reader.ValueSpan;
+            escaped = reader.ValueIsEscaped;
+            _position += (int)reader.BytesConsumed;
+        }
+
         _position = SkipWhitespace(_json, _position);
         Expect((byte)':');
         valueStart = SkipWhitespace(_json, _position);

@@ -11,15 +11,15 @@ using GrowthBook.FeatureManagement.Json;
 namespace GrowthBook.FeatureManagement.Payload;
 
 /// <summary>
-/// Compiles a GrowthBook payload (UTF-8 JSON) into the immutable model evaluation reads, in one pass over the text
-/// (docs/engine.md, "How a payload is compiled"). A malformed feature or rule is skipped with one warning
-/// naming it; everything else keeps working.
+/// Compiles a GrowthBook payload (UTF-8 JSON) into the immutable model evaluation reads, in one pass over the text,
+/// straight from the token stream: a rule's JSON object is never built (docs/engine.md, "How a payload is compiled").
+/// A malformed feature or rule is skipped with one warning naming it; everything else keeps working.
 /// </summary>
 /// <remarks>
-/// Given the payload it replaces, a feature whose JSON is byte-identical to that payload's is not read again: its
-/// compiled form is reused (compared by length and a seeded 128-bit hash of the bytes), so an update costs what it
-/// changes. Saved groups and contextual bandits are reused when their whole section is identical; a feature whose
-/// conditions read saved groups, or whose rules name a bandit, is reused only with them.
+/// Given the payload it replaces, a feature whose member (key and value) is byte-identical to that payload's is not
+/// read again: its compiled form is reused (compared with the previous payload's <see cref="FeatureStamp"/>), so an
+/// update costs what it changes. Saved groups and contextual bandits are reused when their whole section is
+/// identical; a feature whose conditions read saved groups, or whose rules name a bandit, is reused only with them.
 /// </remarks>
 internal sealed class PayloadCompiler
 {
@@ -27,6 +27,9 @@ internal sealed class PayloadCompiler
     private static readonly long FingerprintSeed = Random.Shared.NextInt64();
 
     private readonly JsonValueReader _reader = new();
+    private StreamedMembers? _rule; // made when a feature first has rules
+    private readonly RuleExperimentMembers _ruleExperiment = new();
+    private readonly List<FeatureRule> _rules = [];
     private readonly SavedGroups _savedGroups = new();
     private readonly ConditionCompiler _conditions;
     private readonly GrowthBookPayload? _previous;
@@ -52,11 +55,12 @@ internal sealed class PayloadCompiler
         _previous = previous;
     }
 
-    /// <summary>Compiles the payload in <paramref name="json"/>.</summary>
+    /// <summary>Compiles the payload in <paramref name="text"/>.</summary>
     /// <exception cref="JsonException">The text is not JSON, or not a JSON object.</exception>
     /// <exception cref="GrowthBookDecryptionException">An encrypted section cannot be decrypted with the key.</exception>
-    public GrowthBookPayload Compile(ReadOnlySpan<byte> json)
+    public GrowthBookPayload Compile(ReadOnlyMemory<byte> text)
     {
+        var json = text.Span;
         var start = ObjectWalker.SkipWhitespace(json, 0);
         if (start >= json.Length || json[start] != (byte)'{')
         {
@@ -76,7 +80,7 @@ internal sealed class PayloadCompiler
             switch (name)
             {
                 case "features":
-                    end = ReadFeatures(json, at);
+                    end = ReadFeatures(text, at);
                     break;
                 case "experiments":
                     ReadExperiments(_reader.ReadAt(json, at, out end));
@@ -132,7 +136,7 @@ internal sealed class PayloadCompiler
             ReadExperiments(ReadSection(Decrypt(encryptedExperiments, EncryptedNames[1]), 0, out _).Value);
         }
 
-        RecompileStale(json, savedGroups.Fingerprint, bandits.Fingerprint);
+        RecompileStale(text, savedGroups.Fingerprint, bandits.Fingerprint);
         _savedGroups.Link(_conditions);
         return Build(dateUpdated, savedGroups.Fingerprint, bandits.Fingerprint);
     }
@@ -140,15 +144,21 @@ internal sealed class PayloadCompiler
     private static readonly string[] EncryptedNames = ["encryptedFeatures", "encryptedExperiments", "encryptedSavedGroups", "encryptedContextualBandits"];
 
     /// <summary>A section read whole: its value and the fingerprint of its JSON.</summary>
-    private readonly record struct Section(JsValue Value, UInt128 Fingerprint);
+    private readonly record struct Section(JsValue Value, ulong Fingerprint);
 
-    /// <summary>A feature's place in the payload: its key, compiled form and warnings, and where its JSON starts.</summary>
-    private struct Slot(string key)
+    /// <summary>A feature's place in the payload: its key, compiled form, stamp and warnings, and where its member and value start.</summary>
+    private struct Slot
     {
-        public readonly string Key = key;
+        /// <summary>The key; null for a feature reused from the previous payload (it is that feature's key).</summary>
+        public string? Key;
         public FeatureDefinition? Feature;
-        public string[] Warnings = [];
+        public FeatureStamp Stamp;
+        public string[] Warnings;
+        public int NameStart;
         public int Start;
+
+        /// <summary>The previous payload's compiled form, unread.</summary>
+        public bool Reused;
 
         /// <summary>It names a contextual bandit, and the bandits come later in the JSON: compiled again once they are read.</summary>
         public bool Deferred;
@@ -202,26 +212,24 @@ internal sealed class PayloadCompiler
 
     // Features deferred until the bandits were read, and features reused from the previous payload whose saved groups
     // or bandits changed, are compiled (again) now.
-    private void RecompileStale(ReadOnlySpan<byte> json, UInt128 savedGroups, UInt128 bandits)
+    private void RecompileStale(ReadOnlyMemory<byte> json, ulong savedGroups, ulong bandits)
     {
-        var features = _featuresPlaintext ?? json;
+        var features = _featuresPlaintext is { } plaintext ? plaintext : json;
         var groupsChanged = _previous is null || _previous.SavedGroupsFingerprint != savedGroups;
         var banditsChanged = _previous is null || _previous.BanditsFingerprint != bandits;
         foreach (ref var slot in _slots.AsSpan(0, _slotCount))
         {
-            var reused = slot.Feature is { } feature && ReferenceEquals(feature, Previous(slot.Key))
-                && ((feature.ReadsSavedGroups && groupsChanged) || (feature.ReadsBandits && banditsChanged));
-            if (slot.Deferred || reused)
+            if (slot.Deferred || (slot.Reused && ((slot.Stamp.ReadsSavedGroups && groupsChanged) || (slot.Stamp.ReadsBandits && banditsChanged))))
             {
-                CompileInto(ref slot, features, slot.Start);
+                slot.Key ??= slot.Feature!.Key;
+                CompileInto(ref slot, features);
             }
         }
     }
 
-    private FeatureDefinition? Previous(string key) => _previous is not null && _previous.TryGetFeature(key, out var feature) ? feature : null;
-
-    private int ReadFeatures(ReadOnlySpan<byte> json, int at)
+    private int ReadFeatures(ReadOnlyMemory<byte> text, int at)
     {
+        var json = text.Span;
         ReturnSlots();
         if (at >= json.Length || json[at] != (byte)'{')
         {
@@ -237,9 +245,8 @@ internal sealed class PayloadCompiler
         // Sized for the previous payload (or about 150 bytes a feature).
         _slots = ArrayPool<Slot>.Shared.Rent(Math.Max(16, _previous?.Features.Length + 1 ?? json.Length / 150));
         var walker = new ObjectWalker(json, at);
-        while (walker.MoveNext(out var nameStart, out var start))
+        while (walker.MoveNext(out var nameStart, out var name, out var escaped, out var start))
         {
-            var previous = PreviousAt(json, nameStart, out var key);
             if (_slotCount == _slots.Length)
             {
                 var count = _slotCount;
@@ -251,12 +258,24 @@ internal sealed class PayloadCompiler
             }
 
             // A key given twice gets a slot each; the last one wins when the payload is built (as in JSON.parse).
-            ref var slot = ref _slots[_slotCount++];
-            slot = new Slot(key);
-            var end = previous is { JsonLength: > 0 } && TryReuse(json, start, previous)
-                ? Reuse(ref slot, previous, start)
-                : CompileInto(ref slot, json, start);
-            walker.ValueEnded(end);
+            var position = _slotCount++;
+            ref var slot = ref _slots[position];
+            string? key = null;
+            var previous = Reusable(json, nameStart, name, escaped, position, ref key);
+            slot = new Slot { Key = key, NameStart = nameStart, Start = start, Warnings = [] };
+            if (previous >= 0)
+            {
+                slot.Feature = _previous!.Features[previous];
+                slot.Stamp = _previous.Stamps[previous];
+                slot.Warnings = _previous.WarningsOf(slot.Feature);
+                slot.Reused = true;
+                walker.ValueEnded(nameStart + slot.Stamp.Length);
+            }
+            else
+            {
+                slot.Key ??= escaped ? JsonValueReader.ReadStringAt(json, nameStart) : Encoding.UTF8.GetString(name);
+                walker.ValueEnded(CompileInto(ref slot, text));
+            }
         }
 
         return walker.End;
@@ -274,195 +293,224 @@ internal sealed class PayloadCompiler
         _slotCount = 0;
     }
 
-    // The previous payload's feature with the key whose JSON string starts at nameStart, and the key (that feature's
-    // own string when there is one, so the two payloads share it).
-    private FeatureDefinition? PreviousAt(ReadOnlySpan<byte> json, int nameStart, out string key)
+    // The position in the previous payload of the feature whose member (key and value) is the text at nameStart byte for
+    // byte; -1 when there is none. An update usually keeps the features in their order: the previous feature at the same
+    // position is tried first; another is found by its key (decoded into `key` for the caller).
+    private int Reusable(ReadOnlySpan<byte> json, int nameStart, ReadOnlySpan<byte> name, bool escaped, int position, ref string? key)
     {
-#if NET9_0_OR_GREATER
-        if (_previous is { } previous)
+        if (_previous is not { } previous)
         {
-            var reader = new Utf8JsonReader(json[nameStart..], isFinalBlock: true, new JsonReaderState(JsonValueReader.Options));
-            reader.Read();
-            Span<char> chars = stackalloc char[128];
-            if (!reader.ValueIsEscaped && reader.ValueSpan.Length <= chars.Length)
-            {
-                var length = Encoding.UTF8.GetChars(reader.ValueSpan, chars);
-                _previousKeys ??= previous.Index.GetAlternateLookup<ReadOnlySpan<char>>();
-                if (_previousKeys.Value.TryGetValue(chars[..length], out var position))
-                {
-                    var feature = previous.Features[position];
-                    key = feature.Key;
-                    return feature;
-                }
-            }
+            return -1;
         }
 
-        key = JsonValueReader.ReadStringAt(json, nameStart);
-        return null;
-#else
-        key = JsonValueReader.ReadStringAt(json, nameStart);
-        return Previous(key);
-#endif
+        var stamps = previous.Stamps;
+        if (position < stamps.Length && Matches(json, nameStart, stamps[position]))
+        {
+            return position;
+        }
+
+        key = escaped ? JsonValueReader.ReadStringAt(json, nameStart) : Encoding.UTF8.GetString(name);
+        return previous.Index.TryGetValue(key, out var at) && Matches(json, nameStart, stamps[at]) ? at : -1;
     }
 
-#if NET9_0_OR_GREATER
-    private System.Collections.Frozen.FrozenDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>>? _previousKeys;
-#endif
+    private static bool Matches(ReadOnlySpan<byte> json, int nameStart, in FeatureStamp stamp)
+        => stamp.Length > 0 && json.Length - nameStart >= stamp.Length && Fingerprint(json.Slice(nameStart, stamp.Length)) == stamp.Fingerprint;
 
-    private static bool TryReuse(ReadOnlySpan<byte> json, int start, FeatureDefinition old)
-        => json.Length - start >= old.JsonLength && Fingerprint(json.Slice(start, old.JsonLength)) == old.Fingerprint;
-
-    private static int Reuse(ref Slot slot, FeatureDefinition previous, int start)
+    // Compiles the slot's feature from its value in `json` (at slot.Start), and stamps it; returns where the value ends.
+    private int CompileInto(ref Slot slot, ReadOnlyMemory<byte> json)
     {
-        slot.Feature = previous;
-        slot.Warnings = previous.Warnings;
-        slot.Start = start;
-        slot.Deferred = false;
-        return start + previous.JsonLength;
-    }
-
-    private int CompileInto(ref Slot slot, ReadOnlySpan<byte> json, int start)
-    {
-        var value = _reader.ReadAt(json, start, out var end);
+        var start = slot.Start;
         var problems = _conditions.Problems.Count;
         var reads = _conditions.SavedGroupReads;
         _featureWarnings.Clear();
         _needsBandits = false;
-        var feature = CompileFeature(slot.Key, value);
+        var reader = new Utf8JsonReader(json.Span[start..], isFinalBlock: true, new JsonReaderState(JsonValueReader.Options));
+        reader.Read();
+        var feature = CompileFeature(slot.Key!, ref reader, json, start);
+        var end = start + (int)reader.BytesConsumed;
         for (var i = problems; i < _conditions.Problems.Count; i++)
         {
             _featureWarnings.Add(_conditions.Problems[i]);
         }
 
-        slot.Start = start;
         slot.Deferred = _needsBandits && !_banditsKnown;
         slot.Warnings = _featureWarnings.Count == 0 ? [] : [.. _featureWarnings];
         slot.Feature = feature;
-        feature?.Compiled(Fingerprint(json[start..end]), end - start, _conditions.SavedGroupReads != reads, _needsBandits, slot.Warnings);
+        slot.Reused = false;
+        slot.Stamp = feature is null ? default : new FeatureStamp(
+            Fingerprint(json.Span[slot.NameStart..end]), end - slot.NameStart, _conditions.SavedGroupReads != reads, _needsBandits, RunsExperiments(feature));
 
         return end;
     }
 
-    private static UInt128 Fingerprint(ReadOnlySpan<byte> json) => XxHash128.HashToUInt128(json, FingerprintSeed);
+    private static ulong Fingerprint(ReadOnlySpan<byte> json) => XxHash3.HashToUInt64(json, FingerprintSeed);
 
-    private FeatureDefinition? CompileFeature(string key, in JsValue element)
+    private static bool RunsExperiments(FeatureDefinition feature)
     {
-        try
+        foreach (var rule in feature.Rules)
         {
-            if (element.Type != JsType.Object)
+            if (rule.Experiment is not null)
             {
-                throw new PayloadFormatException("a feature must be an object");
+                return true;
             }
-
-            var feature = element.ObjectValue;
-            var defaultValue = Value(feature["defaultValue"]);
-            var rulesValue = feature["rules"];
-            FeatureRule[] rules = [];
-            if (!rulesValue.IsNull)
-            {
-                if (rulesValue.Type != JsType.Array)
-                {
-                    throw new PayloadFormatException("'rules' must be an array");
-                }
-
-                var compiled = new List<FeatureRule>(rulesValue.ArrayValue.Length);
-                var index = 0;
-                foreach (var rule in rulesValue.ArrayValue)
-                {
-                    if (CompileRule(key, index++, rule) is { } r)
-                    {
-                        compiled.Add(r);
-                    }
-                }
-
-                rules = [.. compiled];
-            }
-
-            return new FeatureDefinition(key, defaultValue, rules);
         }
-        catch (PayloadFormatException e)
-        {
-            _featureWarnings.Add($"Feature '{key}' skipped: {e.Message}.");
-            return null;
-        }
+
+        return false;
     }
 
-    private FeatureValue Value(in JsValue value) => _values.Value(value);
+    // Reads the feature whose first token the reader is on (at `offset` in `json`) straight from the text, leaving the
+    // reader on its last token; null when it is skipped (with a warning).
+    private FeatureDefinition? CompileFeature(string key, ref Utf8JsonReader reader, ReadOnlyMemory<byte> json, int offset)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            _featureWarnings.Add($"Feature '{key}' skipped: a feature must be an object.");
+            return null;
+        }
 
-    private FeatureRule? CompileRule(string featureKey, int index, in JsValue element)
+        var defaultValue = DeferredValue.Of(FeatureValue.Null);
+        var rulesAreArray = true;
+        Mark? beforeRules = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var known = MemberNames.TryIdentify(ref reader, out var member);
+            reader.Read();
+            if (known && member == Member.DefaultValue)
+            {
+                defaultValue = _values.Deferred(_reader.Read(ref reader, depth: 1, intern: true));
+            }
+            else if (known && member == Member.Rules)
+            {
+                // A repeated `rules`: the last one wins (JSON.parse), so what reading an earlier one reported is taken back.
+                if (beforeRules is { } mark)
+                {
+                    Rewind(mark);
+                }
+
+                beforeRules = new Mark(_featureWarnings.Count, _conditions.Problems.Count, _conditions.SavedGroupReads, _needsBandits);
+                rulesAreArray = reader.TokenType is JsonTokenType.StartArray or JsonTokenType.Null;
+                _rules.Clear();
+                if (reader.TokenType == JsonTokenType.StartArray)
+                {
+                    CompileRules(key, ref reader, json, offset);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        var rules = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_rules);
+        var feature = rulesAreArray ? new FeatureDefinition(key, defaultValue, rules) : null;
+        rules.Clear(); // no references kept to the rules of a feature that is done
+        _rules.Clear();
+        if (!rulesAreArray)
+        {
+            _featureWarnings.Add($"Feature '{key}' skipped: 'rules' must be an array.");
+        }
+
+        return feature;
+    }
+
+    /// <summary>What compiling a feature had reported at some point.</summary>
+    private readonly record struct Mark(int Warnings, int Problems, int SavedGroupReads, bool NeedsBandits);
+
+    private void Rewind(Mark mark)
+    {
+        _featureWarnings.RemoveRange(mark.Warnings, _featureWarnings.Count - mark.Warnings);
+        _conditions.Rewind(mark.Problems, mark.SavedGroupReads);
+        _needsBandits = mark.NeedsBandits;
+    }
+
+    // The rules array the reader is on, into _rules, leaving the reader on its `]`. A rule is read whole (its members located) before it is compiled.
+    private void CompileRules(string featureKey, ref Utf8JsonReader reader, ReadOnlyMemory<byte> json, int offset)
+    {
+        var index = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                _featureWarnings.Add($"Feature '{featureKey}' rule {index++} skipped: a rule must be an object.");
+                continue;
+            }
+
+            _rule ??= new StreamedMembers(_reader);
+            _rule.Read(ref reader, json, offset, depth: 2, buildConditions: !_conditions.Repeats);
+            if (CompileRule(featureKey, index++, _rule) is { } rule)
+            {
+                _rules.Add(rule);
+            }
+        }
+
+    }
+
+    private FeatureRule? CompileRule(string featureKey, int index, JsonMembers rule)
     {
         try
         {
-            if (element.Type != JsType.Object)
-            {
-                throw new PayloadFormatException("a rule must be an object");
-            }
+            var id = rule.TruthyString(Member.Id);
+            var parents = ExperimentDefinition.CompileParents(rule[Member.ParentConditions], _conditions);
+            var filters = ExperimentJson.ReadFilters(rule[Member.Filters]);
 
-            var rule = element.ObjectValue;
-            var id = JsRead.TruthyString(rule, "id");
-            var parents = ExperimentDefinition.CompileParents(rule["parentConditions"], _conditions);
-            var filters = ExperimentJson.ReadFilters(rule);
-
-            if (rule.TryGetValue("force", out var force))
+            if (rule.Contains(Member.Force))
             {
-                var condition = rule["condition"];
-                var range = rule["range"];
-                var seed = JsRead.TruthyString(rule, "seed") ?? featureKey;
-                var hashAttribute = JsRead.TruthyString(rule, "hashAttribute");
-                var fallbackAttribute = JsRead.TruthyString(rule, "fallbackAttribute");
+                var range = rule[Member.Range];
+                var seed = rule.TruthyString(Member.Seed) ?? featureKey;
+                var hashAttribute = rule.TruthyString(Member.HashAttribute);
+                var fallbackAttribute = rule.TruthyString(Member.FallbackAttribute);
                 var rangeValue = range.IsTruthy ? JsRead.Range(range, "range") : (BucketRange?)null;
-                var coverage = JsRead.Number(rule, "coverage");
-                var hashVersion = JsRead.TruthyInt(rule, "hashVersion") ?? 1;
-                return new FeatureRule(parents, filters, ReadTracks(rule))
+                var coverage = rule.Number(Member.Coverage);
+                var hashVersion = rule.TruthyInt(Member.HashVersion) ?? 1;
+                var tracks = ReadTracks(rule[Member.Tracks]);
+                var value = _values.Deferred(rule[Member.Force]);
+                var condition = rule.IsTruthy(Member.Condition) ? _conditions.CompileShared(rule, Member.Condition).Condition : null;
+                var rollout = rangeValue is null && coverage is null ? null : new Rollout
                 {
-                    Id = id,
-                    Force = Value(force),
-                    Condition = condition.IsTruthy ? _conditions.Compile(condition) : null,
-                    Rollout = rangeValue is null && coverage is null ? null : new Rollout
-                    {
-                        Seed = seed,
-                        HashAttribute = hashAttribute,
-                        FallbackAttribute = fallbackAttribute,
-                        DisableStickyBucketing = rule["disableStickyBucketing"].IsTruthy,
-                        Range = rangeValue,
-                        Coverage = coverage,
-                        HashVersion = hashVersion,
-                    },
+                    Seed = seed,
+                    HashAttribute = hashAttribute,
+                    FallbackAttribute = fallbackAttribute,
+                    DisableStickyBucketing = rule.IsTruthy(Member.DisableStickyBucketing),
+                    Range = rangeValue,
+                    Coverage = coverage,
+                    HashVersion = hashVersion,
                 };
+                return new ForceRule(id, value, condition, rollout, parents, filters, tracks);
             }
 
             // Contextual bandit rules carry their variations under `contextualVariations`.
-            var variationsKey = rule["contextualVariations"].IsNull ? "variations" : "contextualVariations";
-            var variations = rule[variationsKey];
-            if (variations.IsNull)
+            var variations = rule.TypeOf(Member.ContextualVariations) == JsType.Null ? Member.Variations : Member.ContextualVariations;
+            if (rule.TypeOf(variations) == JsType.Null)
             {
                 // Neither force nor variations: the rule does nothing itself, but its prerequisites still gate the feature.
-                return parents is null ? null : new FeatureRule(parents, filters) { Id = id };
+                return parents is null ? null : FeatureRule.Gating(id, parents, filters);
             }
 
-            if (variations.Type != JsType.Array)
+            if (rule.TypeOf(variations) != JsType.Array)
             {
-                throw JsRead.Wrong(variationsKey, "an array");
+                throw JsRead.Wrong(MemberNames.Of(variations), "an array");
             }
 
-            var source = BuildRuleExperiment(featureKey, rule, variations);
-            var experiment = ExperimentDefinition.Compile(source, _conditions, _values, fromRule: true);
+            var source = _ruleExperiment.Of(rule, featureKey);
+            var experiment = ExperimentDefinition.CompileRule(source, _conditions, _values);
 
             BanditLeaf[]? leaves = null;
-            if (JsRead.TruthyString(rule, "contextualBanditRef") is { } banditRef)
+            if (rule.TruthyString(Member.ContextualBanditRef) is { } banditRef)
             {
                 _needsBandits = true;
                 if (_banditsKnown && _bandits.TryGetValue(banditRef, out var bandit) && bandit.IsTruthy)
                 {
-                    (leaves, experiment) = CompileBandit(source, bandit, experiment);
+                    (leaves, experiment) = CompileBandit(source.ToJsObject(), bandit, experiment);
                 }
             }
 
-            return new FeatureRule(parents, filters, banditLeaves: leaves)
-            {
-                Id = id,
-                Experiment = experiment,
-            };
+            return FeatureRule.Running(id, experiment, parents, filters, leaves);
         }
         catch (PayloadFormatException e)
         {
@@ -500,7 +548,7 @@ internal sealed class PayloadCompiler
         }
     }
 
-    private GrowthBookPayload Build(string? dateUpdated, UInt128 savedGroups, UInt128 bandits)
+    private GrowthBookPayload Build(string? dateUpdated, ulong savedGroups, ulong bandits)
     {
         var warnings = new List<string>(_warnings);
         var slots = _slots.AsSpan(0, _slotCount);
@@ -512,91 +560,61 @@ internal sealed class PayloadCompiler
         }
 
         var features = new FeatureDefinition[count];
+        var stamps = new FeatureStamp[count];
         var next = 0;
         foreach (ref var slot in slots)
         {
             if (slot.Feature is { } feature)
             {
+                stamps[next] = slot.Stamp;
                 features[next++] = feature;
             }
         }
 
-        var index = GrowthBookPayload.SameKeys(features, _previous) ? _previous!.Index : IndexOf(ref features);
+        var index = GrowthBookPayload.SameKeys(features, _previous) ? _previous!.Index : IndexOf(ref features, ref stamps);
+        Dictionary<FeatureDefinition, string[]>? featureWarnings = null;
+        foreach (ref var slot in slots)
+        {
+            if (slot.Feature is { } feature && slot.Warnings.Length > 0)
+            {
+                (featureWarnings ??= new(ReferenceEqualityComparer.Instance))[feature] = slot.Warnings;
+            }
+        }
+
         ReturnSlots();
         warnings.AddRange(_conditions.Problems); // saved groups' own conditions, among others already listed
         return new GrowthBookPayload(
-            index, features, [.. _experiments], _savedGroups, dateUpdated, [.. warnings.Distinct()], savedGroups, bandits);
+            index, features, stamps, [.. _experiments], _savedGroups, dateUpdated, [.. warnings.Distinct()], featureWarnings, savedGroups, bandits);
     }
 
     // The index of the features by key; a key given twice keeps its first position and its last definition.
-    private static System.Collections.Frozen.FrozenDictionary<string, int> IndexOf(ref FeatureDefinition[] features)
+    private static System.Collections.Frozen.FrozenDictionary<string, int> IndexOf(ref FeatureDefinition[] features, ref FeatureStamp[] stamps)
     {
         var positions = new Dictionary<string, int>(features.Length, StringComparer.Ordinal);
-        var unique = new List<FeatureDefinition>(features.Length);
-        foreach (var feature in features)
+        var unique = 0;
+        for (var i = 0; i < features.Length; i++)
         {
-            if (positions.TryGetValue(feature.Key, out var at))
+            // Moved down over the repeats seen so far (in place: a repeat only ever moves entries towards the front).
+            if (positions.TryGetValue(features[i].Key, out var at))
             {
-                unique[at] = feature;
+                features[at] = features[i];
+                stamps[at] = stamps[i];
             }
             else
             {
-                positions[feature.Key] = unique.Count;
-                unique.Add(feature);
+                positions[features[i].Key] = unique;
+                features[unique] = features[i];
+                stamps[unique++] = stamps[i];
             }
         }
 
-        if (unique.Count != features.Length)
+        if (unique != features.Length)
         {
-            features = [.. unique];
+            features = features[..unique];
+            stamps = stamps[..unique];
         }
 
         return System.Collections.Frozen.FrozenDictionary.ToFrozenDictionary(positions, StringComparer.Ordinal);
-    }
-
-    // evalFeature copies exactly these keys from the rule into the experiment (ExperimentDefinition.RuleMembers, in that order).
-    private static JsObject BuildRuleExperiment(string featureKey, JsObject rule, JsValue variations)
-    {
-        var entries = new List<KeyValuePair<string, JsValue>>
-        {
-            new("variations", variations),
-            new("key", rule["key"].IsTruthy ? rule["key"] : JsValue.String(featureKey)),
-        };
-        if (rule.TryGetValue("coverage", out var coverage))
-        {
-            entries.Add(new("coverage", coverage));
-        }
-
-        foreach (var name in (ReadOnlySpan<string>)["weights", "hashAttribute", "fallbackAttribute", "disableStickyBucketing"])
-        {
-            if (rule[name].IsTruthy)
-            {
-                entries.Add(new(name, rule[name]));
-            }
-        }
-
-        foreach (var name in (ReadOnlySpan<string>)["bucketVersion", "minBucketVersion"])
-        {
-            if (rule.TryGetValue(name, out var value))
-            {
-                entries.Add(new(name, value));
-            }
-        }
-
-        foreach (var name in (ReadOnlySpan<string>)["namespace", "meta", "ranges", "name", "phase", "seed", "hashVersion", "filters", "condition"])
-        {
-            if (rule[name].IsTruthy)
-            {
-                entries.Add(new(name, rule[name]));
-            }
-        }
-
-        if (entries[1].Value.Type != JsType.String)
-        {
-            throw JsRead.Wrong("key", "a string");
-        }
-
-        return new JsObject([.. entries]);
     }
 
     // buildContextualBanditExperiment (docs/engine.md, "Contextual bandits"): one compiled experiment per leaf, plus the fallback.
@@ -650,9 +668,9 @@ internal sealed class PayloadCompiler
         return result.With("contextualBandit", JsValue.Object(new JsObject([.. bandit])));
     }
 
-    private static TrackedExposure[]? ReadTracks(JsObject rule)
+    private static TrackedExposure[]? ReadTracks(in JsValue value)
     {
-        var tracks = JsRead.TruthyArray(rule, "tracks");
+        var tracks = JsRead.TruthyArray(value, "tracks");
         if (tracks is null)
         {
             return null;

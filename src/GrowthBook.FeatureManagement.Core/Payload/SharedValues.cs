@@ -3,10 +3,20 @@ using GrowthBook.FeatureManagement.Json;
 
 namespace GrowthBook.FeatureManagement.Payload;
 
+/// <summary>An experiment's variation meta: compiled, and as sent (for reporting the experiment).</summary>
+internal sealed record SharedMeta(VariationMeta[] Meta, JsValue[] Source);
+
+/// <summary>
+/// How an experiment splits its users: variations, bucket ranges, and (only reported) coverage (NaN: none), weights,
+/// meta and phase. Most experiments of a payload split alike (two variations, equal weights, full coverage).
+/// </summary>
+internal sealed record VariationSplit(FeatureValue[] Variations, BucketRange[] Ranges, double Coverage, double[]? Weights, SharedMeta? Meta, string? Phase);
+
 /// <summary>
 /// One instance of each distinct compiled value within one payload: feature values that are primitives (<c>true</c>,
 /// <c>"control"</c>, <c>1</c>), variation lists, weights, bucket ranges and variation meta. A payload repeats a few of
-/// these on thousands of features; each would otherwise be kept once per feature.
+/// these on thousands of features; each would otherwise be kept once per feature. Read from the payload's text, a
+/// list written the same way as one seen before is found by its text, without building its value.
 /// </summary>
 internal sealed class SharedValues
 {
@@ -14,7 +24,11 @@ internal sealed class SharedValues
     private readonly Dictionary<JsValue, FeatureValue[]> _variations = new(JsValueComparer.Instance);
     private readonly Dictionary<JsValue, double[]> _numbers = new(JsValueComparer.Instance);
     private readonly Dictionary<(int Count, double Coverage, double[]? Weights), BucketRange[]> _ranges = [];
-    private readonly Dictionary<JsValue, VariationMeta[]> _meta = new(JsValueComparer.Instance);
+    private readonly Dictionary<JsValue, SharedMeta> _meta = new(JsValueComparer.Instance);
+    private readonly Dictionary<(FeatureValue[], BucketRange[], double, double[]?, SharedMeta?, string?), VariationSplit> _splits = [];
+    private readonly TextTable<FeatureValue[]> _variationsByText = new();
+    private readonly TextTable<double[]> _numbersByText = new();
+    private readonly TextTable<SharedMeta> _metaByText = new();
 
     /// <summary>The compiled value of <paramref name="value"/>: shared when it is a primitive.</summary>
     public FeatureValue Value(in JsValue value)
@@ -37,8 +51,29 @@ internal sealed class SharedValues
         return shared;
     }
 
-    /// <summary>An experiment's variations; lists of primitives are shared.</summary>
-    public FeatureValue[] Variations(JsValue[] items)
+    /// <summary><see cref="Value"/>, deferred: a primitive's shared value, or an object or array as it is.</summary>
+    public DeferredValue Deferred(in JsValue value)
+        => value.Type is JsType.Object or JsType.Array ? DeferredValue.Of(value) : DeferredValue.Of(Value(value));
+
+    /// <summary>An experiment's variations (the member must be an array); lists of primitives are shared.</summary>
+    public FeatureValue[] Variations(JsonMembers source, Member member)
+    {
+        var text = source.Json(member);
+        if (!text.IsEmpty && _variationsByText.TryGetValue(text, out var known))
+        {
+            return known;
+        }
+
+        var variations = Variations(source[member].ArrayValue);
+        if (!text.IsEmpty)
+        {
+            _variationsByText.Add(text, variations);
+        }
+
+        return variations;
+    }
+
+    private FeatureValue[] Variations(JsValue[] items)
     {
         foreach (var item in items)
         {
@@ -58,13 +93,30 @@ internal sealed class SharedValues
         return shared;
     }
 
-    /// <summary>An array of numbers (weights), shared; a member that is not a number is a <see cref="PayloadFormatException"/>.</summary>
-    public double[] Numbers(JsValue[] items, string key)
+    /// <summary>An array of numbers (weights), shared, or null when the member is falsy; a member that is not a number is a <see cref="PayloadFormatException"/>.</summary>
+    public double[]? Numbers(JsonMembers source, Member member)
     {
-        var numbers = JsRead.Numbers(items, key); // checks every member is a number
+        if (!source.IsTruthy(member))
+        {
+            return null;
+        }
+
+        var text = source.Json(member);
+        if (!text.IsEmpty && _numbersByText.TryGetValue(text, out var known))
+        {
+            return known;
+        }
+
+        var items = source.TruthyArray(member)!;
+        var numbers = JsRead.Numbers(items, MemberNames.Of(member)); // checks every member is a number
         if (!_numbers.TryGetValue(JsValue.Array(items), out var shared))
         {
             _numbers[JsValue.Array(items)] = shared = numbers;
+        }
+
+        if (!text.IsEmpty)
+        {
+            _numbersByText.Add(text, shared);
         }
 
         return shared;
@@ -81,17 +133,44 @@ internal sealed class SharedValues
         return shared;
     }
 
-    /// <summary>Variation meta, shared when equal.</summary>
-    public VariationMeta[]? Meta(JsValue[]? meta)
+    /// <summary>
+    /// A split, shared with every equal one (equal: the same shared arrays, coverage and phase; variations with objects
+    /// are not shared, so neither are their splits).
+    /// </summary>
+    public VariationSplit Split(FeatureValue[] variations, BucketRange[] ranges, double coverage, double[]? weights, SharedMeta? meta, string? phase)
     {
-        if (meta is null)
+        var key = (variations, ranges, coverage, weights, meta, phase);
+        if (!_splits.TryGetValue(key, out var shared))
+        {
+            _splits[key] = shared = new VariationSplit(variations, ranges, coverage, weights, meta, phase);
+        }
+
+        return shared;
+    }
+
+    /// <summary>Variation meta, shared when equal; null when the member is falsy.</summary>
+    public SharedMeta? Meta(JsonMembers source)
+    {
+        if (!source.IsTruthy(Member.Meta))
         {
             return null;
         }
 
+        var text = source.Json(Member.Meta);
+        if (!text.IsEmpty && _metaByText.TryGetValue(text, out var known))
+        {
+            return known;
+        }
+
+        var meta = source.TruthyArray(Member.Meta)!;
         if (!_meta.TryGetValue(JsValue.Array(meta), out var shared))
         {
-            _meta[JsValue.Array(meta)] = shared = ExperimentJson.ReadMeta(meta);
+            _meta[JsValue.Array(meta)] = shared = new SharedMeta(ExperimentJson.ReadMeta(meta), meta);
+        }
+
+        if (!text.IsEmpty)
+        {
+            _metaByText.Add(text, shared);
         }
 
         return shared;

@@ -72,6 +72,25 @@ public sealed class IncrementalCompileTests
     }
 
     [Test]
+    public void AFeatureRenamedInPlaceOrMoved_IsFoundByItsKey_NotByItsPlace()
+    {
+        var previous = GrowthBookPayload.Parse("""{"features":{"a":{"defaultValue":1},"b":{"defaultValue":2},"c":{"defaultValue":3}}}""");
+        var options = new GrowthBookPayloadOptions { Previous = previous };
+
+        // "a" renamed "z" with the same value at the same place; "b" and "c" swapped.
+        var incremental = GrowthBookPayload.Parse(Encoding.UTF8.GetBytes("""{"features":{"z":{"defaultValue":1},"c":{"defaultValue":3},"b":{"defaultValue":2}}}"""), options);
+        using var scope = new GrowthBookScope(incremental);
+        Assert.Multiple(() =>
+        {
+            Assert.That(incremental.FeatureKeys, Is.EquivalentTo(new[] { "z", "c", "b" }));
+            Assert.That(new[] { "z", "c", "b" }.Select(key => scope.GetFeatureValue(key, 0)), Is.EqualTo(new[] { 1, 3, 2 }));
+            Assert.That(scope.EvalFeature("a").Source, Is.EqualTo(FeatureSource.UnknownFeature));
+            Assert.That(incremental.TryGetFeature("z", out var z) && z.Key == "z", Is.True, "compiled anew under its new key");
+            Assert.That(previous.TryGetFeature("c", out var c) && incremental.TryGetFeature("c", out var c2) && ReferenceEquals(c, c2), Is.True, "a moved feature is reused");
+        });
+    }
+
+    [Test]
     public void TextThatIsNotJson_IsRefusedEvenWhereItRepeatsThePreviousFeatures()
     {
         var previous = GrowthBookPayload.Parse("""{"features":{"a":{"defaultValue":1},"b":{"defaultValue":2}}}""");

@@ -1,0 +1,106 @@
+using System.IO.Hashing;
+
+namespace GrowthBook.FeatureManagement.Payload;
+
+/// <summary>
+/// A hash table keyed by UTF-8 text, looked up without allocating: what the compiler has already made of a given piece
+/// of a payload's text (a string, a condition, a list of variations), so that text repeated on thousands of features is
+/// turned into objects once. Keys are copied into chunks of growing size (never moved). Lives for one compilation;
+/// allocates nothing until the first key is added.
+/// </summary>
+/// <remarks>
+/// Hostile text cannot make lookups slow: the hash is seeded at random per process, and a chain that reaches
+/// <see cref="MaxChain"/> entries takes no more (what would have been added is then simply not shared).
+/// </remarks>
+internal sealed class TextTable<T>
+{
+    private const int MaxChain = 8;
+    private const int FirstChunk = 512;
+    private const int LargestChunk = 64 * 1024;
+
+    private static readonly long Seed = Random.Shared.NextInt64();
+
+    private int[] _buckets = []; // 1 + index into _entries; 0: empty
+    private Entry[] _entries = [];
+    private byte[] _chunk = [];
+    private int _chunkUsed;
+    private int _count;
+
+    private struct Entry
+    {
+        public uint Hash;
+        public int Next; // 1 + index of the next entry in the chain; 0: none
+        public byte[] Chunk;
+        public int Start;
+        public int Length;
+        public T Value;
+    }
+
+    public int Count => _count;
+
+    public bool TryGetValue(ReadOnlySpan<byte> key, out T value)
+    {
+        if (_count > 0)
+        {
+            var hash = Hash(key);
+            for (var i = _buckets[hash & (uint)(_buckets.Length - 1)]; i != 0; i = _entries[i - 1].Next)
+            {
+                ref var entry = ref _entries[i - 1];
+                if (entry.Hash == hash && key.SequenceEqual(entry.Chunk.AsSpan(entry.Start, entry.Length)))
+                {
+                    value = entry.Value;
+                    return true;
+                }
+            }
+        }
+
+        value = default!;
+        return false;
+    }
+
+    /// <summary>Adds <paramref name="key"/> (not in the table yet), unless its chain is full.</summary>
+    public void Add(ReadOnlySpan<byte> key, T value)
+    {
+        if (_count == _entries.Length)
+        {
+            Grow();
+        }
+
+        var hash = Hash(key);
+        ref var bucket = ref _buckets[hash & (uint)(_buckets.Length - 1)];
+        var chain = 0;
+        for (var i = bucket; i != 0; i = _entries[i - 1].Next)
+        {
+            if (++chain == MaxChain)
+            {
+                return;
+            }
+        }
+
+        if (_chunkUsed + key.Length > _chunk.Length)
+        {
+            // A new chunk, twice the last (a key longer than that gets one of its own size); the old one stays with its keys.
+            _chunk = new byte[Math.Max(key.Length, Math.Clamp(_chunk.Length * 2, FirstChunk, LargestChunk))];
+            _chunkUsed = 0;
+        }
+
+        key.CopyTo(_chunk.AsSpan(_chunkUsed));
+        _entries[_count] = new Entry { Hash = hash, Next = bucket, Chunk = _chunk, Start = _chunkUsed, Length = key.Length, Value = value };
+        _chunkUsed += key.Length;
+        bucket = ++_count;
+    }
+
+    private static uint Hash(ReadOnlySpan<byte> key) => (uint)XxHash3.HashToUInt64(key, Seed);
+
+    private void Grow()
+    {
+        Array.Resize(ref _entries, Math.Max(8, _entries.Length * 2));
+        _buckets = new int[_entries.Length * 2];
+        for (var i = 0; i < _count; i++)
+        {
+            ref var bucket = ref _buckets[_entries[i].Hash & (uint)(_buckets.Length - 1)];
+            _entries[i].Next = bucket;
+            bucket = i + 1;
+        }
+    }
+}

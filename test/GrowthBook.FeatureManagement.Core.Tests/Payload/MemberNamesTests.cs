@@ -1,0 +1,43 @@
+using System.Text;
+using System.Text.Json;
+using GrowthBook.FeatureManagement.Payload;
+using NUnit.Framework;
+
+namespace GrowthBook.FeatureManagement.Tests.Payload;
+
+/// <summary>Every member the compiler reads is recognised by its name as the token stream gives it, escaped or not; nothing else is.</summary>
+[TestFixture]
+public sealed class MemberNamesTests
+{
+    [Test]
+    public void EveryMember_IsIdentifiedByItsName_PlainOrEscaped()
+    {
+        Assert.Multiple(() =>
+        {
+            foreach (var member in Enum.GetValues<Member>())
+            {
+                var name = MemberNames.Of(member);
+                Assert.That(Identify("\"" + name + "\""), Is.EqualTo(member), name);
+                var escaped = string.Concat(name.Select(c => "\\u" + ((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture)));
+                Assert.That(Identify("\"" + escaped + "\""), Is.EqualTo(member), escaped);
+            }
+        });
+    }
+
+    [TestCase("\"Id\"")]
+    [TestCase("\"ids\"")]
+    [TestCase("\"\"")]
+    [TestCase("\"force\\u0000\"")]
+    [TestCase("\"\\ud800force\"")]
+    [TestCase("\"disableStickyBucketingX\"")]
+    [TestCase("\"\u00e9\"")]
+    public void OtherNames_AreNotMembers(string json) => Assert.That(Identify(json), Is.Null);
+
+    private static Member? Identify(string propertyName)
+    {
+        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes("{" + propertyName + ":1}"));
+        reader.Read();
+        reader.Read();
+        return MemberNames.TryIdentify(ref reader, out var member) ? member : null;
+    }
+}

@@ -1,0 +1,54 @@
+using System.Text;
+using GrowthBook.FeatureManagement.Payload;
+using NUnit.Framework;
+
+namespace GrowthBook.FeatureManagement.Tests.Payload;
+
+/// <summary>The table the compiler shares compiled parts through: found by exact text only, across its growth and chunks.</summary>
+[TestFixture]
+public sealed class TextTableTests
+{
+    [Test]
+    public void EveryKeyAdded_IsFoundByItsBytes_AndOnlyByThem()
+    {
+        var table = new TextTable<int>();
+        var keys = Enumerable.Range(0, 5_000).Select(i => "{\"country\":{\"$in\":[\"C" + i + "\"]}}").ToArray();
+        for (var i = 0; i < keys.Length; i++)
+        {
+            Assert.That(table.TryGetValue(Encoding.UTF8.GetBytes(keys[i]), out _), Is.False);
+            table.Add(Encoding.UTF8.GetBytes(keys[i]), i);
+        }
+
+        var big = new string('x', 200_000); // longer than any chunk: gets one of its own
+        table.Add(Encoding.UTF8.GetBytes(big), -1);
+        Assert.Multiple(() =>
+        {
+            Assert.That(table.Count, Is.EqualTo(keys.Length + 1));
+            for (var i = 0; i < keys.Length; i++)
+            {
+                Assert.That(table.TryGetValue(Encoding.UTF8.GetBytes(keys[i]), out var value) && value == i, Is.True, keys[i]);
+            }
+
+            Assert.That(table.TryGetValue(Encoding.UTF8.GetBytes(big), out var bigValue) && bigValue == -1, Is.True);
+            Assert.That(table.TryGetValue(Encoding.UTF8.GetBytes(big[1..]), out _), Is.False);
+            Assert.That(table.TryGetValue(Encoding.UTF8.GetBytes(keys[1] + " "), out _), Is.False, "a key with a byte more");
+            Assert.That(table.TryGetValue(Encoding.UTF8.GetBytes(keys[1][..^1]), out _), Is.False, "a key with a byte less");
+            Assert.That(table.TryGetValue(""u8, out _), Is.False);
+        });
+    }
+
+    [Test]
+    public void AnUnusedTable_IsOneSmallObject_AndFindsNothing()
+    {
+        new TextTable<string>().TryGetValue("warm-up"u8, out _); // static setup and JIT outside the measurement
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var table = new TextTable<string>();
+        var found = table.TryGetValue("abc"u8, out _);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Multiple(() =>
+        {
+            Assert.That(found, Is.False);
+            Assert.That(allocated, Is.LessThan(100), "no buckets, entries or text chunk before the first key");
+        });
+    }
+}
