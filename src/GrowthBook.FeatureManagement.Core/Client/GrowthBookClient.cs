@@ -114,9 +114,6 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable, ITrackingS
     /// <summary>The payload currently served (an empty one before initialisation). Reading it has no side effects.</summary>
     public GrowthBookPayload Payload => _store.Current.Payload;
 
-    /// <summary>The payload currently served (the adapter's name for <see cref="Payload"/>).</summary>
-    internal GrowthBookPayload CurrentPayload => _store.Current.Payload;
-
     /// <summary>Where the current payload came from.</summary>
     public PayloadSource PayloadSource => _store.Current.Source;
 
@@ -553,14 +550,8 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable, ITrackingS
     /// <summary>The exposure dedupe set (for tests of its bound).</summary>
     internal BoundedSet TrackedExposures => _trackedExposures;
 
-    /// <summary>The refresh scheduler (for tests: the stream, the revalidation flag).</summary>
-    internal RefreshScheduler Refresh => _refresh;
-
     /// <summary>The sticky-bucket store's circuit, null without a store (for tests and health).</summary>
     internal StoreCircuit? StickyBucketCircuit => _sticky?.Circuit;
-
-    /// <summary>The feature cache's circuit (for tests).</summary>
-    internal StoreCircuit FeatureCacheCircuit => _cache.Circuit;
 
     /// <summary>Reloads the bootstrap file now, as a file event would (for tests).</summary>
     internal Task ReloadBootstrapFileAsync() => _bootstrap.ReloadNowAsync(Path.GetFullPath(_options.BootstrapFile!));
