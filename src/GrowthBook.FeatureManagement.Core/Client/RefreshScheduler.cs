@@ -5,7 +5,9 @@ namespace GrowthBook.FeatureManagement.Client;
 /// <summary>
 /// Decides when the payload is fetched and runs the background work of the refresh strategy: stale-while-revalidate
 /// (a read of a stale payload starts one background fetch), polling, and the stream (<see cref="StreamLoop"/>), with
-/// backoff after failures and the API's <c>Retry-After</c>. Concurrent fetches share one request. Every answer goes to
+/// backoff after failures and the API's <c>Retry-After</c>. Concurrent fetches share one request while it is
+/// unanswered; a caller that comes once the answer is in gets a request of its own, so what it fetches is never older
+/// than its call. Every answer goes to
 /// the <see cref="PayloadStore"/>; every usable payload to the feature cache. It also keeps the facts health is told
 /// from: last contact with the API, last error. Time runs on the client's clock.
 /// </summary>
@@ -27,7 +29,9 @@ internal sealed class RefreshScheduler : IStreamListener, IAsyncDisposable
     private readonly CancellationToken _stopping; // _lifetime's token, taken once: still readable after _lifetime is disposed
     private readonly object _gate = new();
     private readonly List<Task> _loops = [];
-    private Task<bool>? _inflight;
+    private readonly List<Task> _fetches = [];     // every fetch under way, answered or not (guarded by _gate)
+    private Task<bool>? _unanswered;              // the fetch whose answer has not arrived: a caller now shares it
+    private int _fetchCount;
     private StreamLoop? _stream;
     private long _backoffUntil = long.MinValue;   // timestamps; guarded by _gate
     private long _retryAfterUntil = long.MinValue;
@@ -75,7 +79,7 @@ internal sealed class RefreshScheduler : IStreamListener, IAsyncDisposable
     public DateTimeOffset? LastErrorAt => _lastError is null ? null : Ticks(Interlocked.Read(ref _lastErrorTicks));
 
     /// <summary>Whether a fetch is under way.</summary>
-    public bool IsRefreshing => Volatile.Read(ref _inflight) is not null;
+    public bool IsRefreshing => Volatile.Read(ref _fetchCount) > 0;
 
     /// <summary>Called by every evaluation: a stale payload is served as it is and revalidated in the background. One field test when there is nothing to do.</summary>
     public void OnRead()
@@ -86,7 +90,7 @@ internal sealed class RefreshScheduler : IStreamListener, IAsyncDisposable
         }
     }
 
-    /// <summary>Fetches now (sharing a fetch under way). Honours the API's <c>Retry-After</c>, not the failure backoff.</summary>
+    /// <summary>Fetches now (sharing a fetch whose answer has not arrived). Honours the API's <c>Retry-After</c>, not the failure backoff.</summary>
     public Task<bool> RefreshAsync(CancellationToken cancellationToken) => RefreshCoreAsync(Trigger.Explicit).WaitAsync(cancellationToken);
 
     /// <summary>Starts the refresh strategy's background work (polling or streaming) and the stale-while-revalidate clock.</summary>
@@ -136,7 +140,7 @@ internal sealed class RefreshScheduler : IStreamListener, IAsyncDisposable
         TaskCompletionSource<bool> fetch;
         lock (_gate)
         {
-            if (_inflight is { } running)
+            if (_unanswered is { } running)
             {
                 return running;
             }
@@ -159,11 +163,26 @@ internal sealed class RefreshScheduler : IStreamListener, IAsyncDisposable
             }
 
             fetch = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _inflight = fetch.Task;
+            _unanswered = fetch.Task;
+            _fetches.Add(fetch.Task);
+            _fetchCount++;
         }
 
         _ = RunFetchAsync(fetch);
         return fetch.Task;
+    }
+
+    // The answer is in: from now on a caller gets a request of its own. (Before the answer is applied, so that a
+    // change handler that refreshes never shares the fetch that told it of the change.)
+    private void Answered(Task<bool> fetch)
+    {
+        lock (_gate)
+        {
+            if (_unanswered == fetch)
+            {
+                _unanswered = null;
+            }
+        }
     }
 
     private async Task RunFetchAsync(TaskCompletionSource<bool> fetch)
@@ -171,7 +190,7 @@ internal sealed class RefreshScheduler : IStreamListener, IAsyncDisposable
         bool succeeded;
         try
         {
-            succeeded = await FetchAndApplyAsync().ConfigureAwait(false);
+            succeeded = await FetchAndApplyAsync(fetch.Task).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -180,13 +199,15 @@ internal sealed class RefreshScheduler : IStreamListener, IAsyncDisposable
 
         lock (_gate)
         {
-            _inflight = null;
+            Answered(fetch.Task);
+            _fetches.Remove(fetch.Task);
+            _fetchCount--;
         }
 
         fetch.SetResult(succeeded);
     }
 
-    private async Task<bool> FetchAndApplyAsync()
+    private async Task<bool> FetchAndApplyAsync(Task<bool> self)
     {
         var sent = _store.Current;
         var etag = sent.FromApi ? sent.ETag : null;
@@ -195,11 +216,13 @@ internal sealed class RefreshScheduler : IStreamListener, IAsyncDisposable
         switch (answer)
         {
             case FetchAnswer.NotModified notModified:
+                Answered(self);
                 Contact(now);
                 _store.Confirm(sent.Payload, etag, now);
                 _cache.Touch(etag, now);
                 return Succeeded(notModified.SseSupported);
             case FetchAnswer.Modified modified:
+                Answered(self);
                 var (outcome, error) = _store.Apply(modified.Body, PayloadSource.Network, modified.ETag, now);
                 if (outcome == ApplyOutcome.Rejected)
                 {
@@ -317,7 +340,7 @@ internal sealed class RefreshScheduler : IStreamListener, IAsyncDisposable
         }
         else
         {
-            _ = RefreshAfterConnectAsync();
+            _ = RefreshAfterAsync(Trigger.AfterConnect);
         }
     }
 
@@ -348,7 +371,7 @@ internal sealed class RefreshScheduler : IStreamListener, IAsyncDisposable
         }
         else
         {
-            _ = RefreshCoreAsync(Trigger.Explicit);
+            _ = RefreshAfterAsync(Trigger.Explicit); // a request sent before the change may not carry it
         }
     }
 
@@ -362,16 +385,17 @@ internal sealed class RefreshScheduler : IStreamListener, IAsyncDisposable
         }
     }
 
-    // One conditional fetch after every (re)connection, so what changed while the stream was down is served now. A
-    // fetch already under way may have been sent before the API came back: it is waited for, then one more is made.
-    private async Task RefreshAfterConnectAsync()
+    // One conditional fetch after every (re)connection, so what changed while the stream was down is served now, and
+    // after every features-updated event. A fetch still waiting for its answer may have been sent before the API came
+    // back or before the change: it is waited for, then one more is made.
+    private async Task RefreshAfterAsync(Trigger trigger)
     {
-        if (Volatile.Read(ref _inflight) is { } running)
+        if (Volatile.Read(ref _unanswered) is { } running)
         {
             await running.ConfigureAwait(false);
         }
 
-        await RefreshCoreAsync(Trigger.AfterConnect).ConfigureAwait(false);
+        await RefreshCoreAsync(trigger).ConfigureAwait(false);
     }
 
     // Stale-while-revalidate: from `after` on, the next read starts a background fetch (never while the stream is up).
@@ -443,10 +467,13 @@ internal sealed class RefreshScheduler : IStreamListener, IAsyncDisposable
         }
 
         await Task.WhenAll(loops).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        if (Volatile.Read(ref _inflight) is { } inflight)
+        Task[] fetches;
+        lock (_gate)
         {
-            await ((Task)inflight).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            fetches = [.. _fetches];
         }
+
+        await Task.WhenAll(fetches).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
         await _cache.FlushAsync().ConfigureAwait(false);
         _lifetime.Dispose();

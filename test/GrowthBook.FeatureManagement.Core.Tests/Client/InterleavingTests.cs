@@ -113,6 +113,55 @@ public sealed class InterleavingTests : ClientTestBase
         });
     }
 
+    [Test]
+    public async Task AFeaturesUpdatedEvent_WhileAFetchAwaitsItsAnswer_IsFollowedByAFetchOfItsOwn()
+    {
+        await using var harness = await Harness.StartAsync(this);
+        var refresh = harness.Client.RefreshAsync();
+        var sentBeforeTheChange = await harness.Api.NextFetchAsync();
+
+        // The change is announced while that request waits. A features event behind it (the served payload again, no
+        // change) shows when the stream has handled the announcement: events are handled in order.
+        var offers = harness.Client.PayloadOffers;
+        await harness.Api.SendAsync("event: features-updated\ndata: \n\n");
+        await harness.Api.SendAsync($"event: features\ndata: {Harness.Payload(Initial)}\n\n");
+        await Eventually(() => harness.Client.PayloadOffers > offers, "the stream to handle both events");
+
+        sentBeforeTheChange.NotModified(); // the API answered from before the change
+        Assert.That(await refresh.WaitAsync(WaitLimit), Is.True);
+        var afterTheChange = await harness.Api.NextFetchAsync();
+        const string changed = "2024-02-01T00:00:00Z";
+        afterTheChange.Ok(Harness.Payload(changed), Harness.ETagOf(changed));
+        await Eventually(() => harness.Client.Payload.DateUpdated == changed, "the changed payload to be served");
+        await Eventually(() => !harness.Client.Status.IsRefreshing, "the fetch to land");
+        Assert.That(harness.Api.HasUnansweredFetch, Is.False, "one fetch for the announcement, no more");
+    }
+
+    [Test]
+    public async Task ARefresh_AfterTheAnswerArrived_MakesARequestOfItsOwn()
+    {
+        await using var harness = await Harness.StartAsync(this);
+        const string changed = "2024-02-01T00:00:00Z";
+        var changedSeen = new TaskCompletionSource<Task<bool>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        harness.Client.PayloadChanged += (_, args) =>
+        {
+            if (args.Current.DateUpdated == changed)
+            {
+                changedSeen.TrySetResult(harness.Client.RefreshAsync()); // told of the change: asks again at once
+            }
+        };
+
+        var first = harness.Client.RefreshAsync();
+        (await harness.Api.NextFetchAsync()).Ok(Harness.Payload(changed), Harness.ETagOf(changed));
+        Assert.That(await first.WaitAsync(WaitLimit), Is.True);
+        var second = await changedSeen.Task.WaitAsync(WaitLimit);
+
+        var own = await harness.Api.NextFetchAsync();
+        Assert.That(own.IfNoneMatch, Is.EqualTo(Harness.ETagOf(changed)), "sent after the change was applied, so conditional on it");
+        own.NotModified();
+        Assert.That(await second.WaitAsync(WaitLimit), Is.True);
+    }
+
     /// <summary>A client over a <see cref="GatedApi"/>, a <see cref="GatedCache"/> and a bootstrap file, initialised and streaming.</summary>
     private sealed class Harness : IAsyncDisposable
     {
@@ -136,6 +185,8 @@ public sealed class InterleavingTests : ClientTestBase
         }
 
         public GrowthBookClient Client { get; }
+
+        public GatedApi Api => _api;
 
         public ChangeCounter Changes { get; }
 
@@ -241,9 +292,9 @@ public sealed class InterleavingTests : ClientTestBase
             await Eventually(() => !Client.Status.IsRefreshing, "the fetch to land");
         }
 
-        private static string Payload(string date) => TestPayloads.Flags(date, ("color", "v" + date[..10]));
+        public static string Payload(string date) => TestPayloads.Flags(date, ("color", "v" + date[..10]));
 
-        private static string ETagOf(string date) => "\"" + date + "\"";
+        public static string ETagOf(string date) => "\"" + date + "\"";
 
         public async ValueTask DisposeAsync()
         {
