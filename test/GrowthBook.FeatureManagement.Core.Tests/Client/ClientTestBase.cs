@@ -161,9 +161,10 @@ public abstract class ClientTestBase
 
     /// <summary>
     /// Moves <paramref name="time"/> on by <paramref name="step"/> at a time, giving the client a moment of real time to
-    /// react after each step, until the condition holds; fails when it does not within the real-time limit.
+    /// react after each step, until the condition holds; fails when it does not within the real-time limit. While
+    /// <paramref name="holdWhile"/> holds (a request out, say, whose timeout runs on this clock) the clock stands still.
     /// </summary>
-    protected static async Task AdvanceUntil(Microsoft.Extensions.Time.Testing.FakeTimeProvider time, Func<bool> condition, string what, TimeSpan step)
+    protected static async Task AdvanceUntil(Microsoft.Extensions.Time.Testing.FakeTimeProvider time, Func<bool> condition, string what, TimeSpan step, Func<bool>? holdWhile = null)
     {
         var watch = Stopwatch.StartNew();
         while (!condition())
@@ -173,7 +174,11 @@ public abstract class ClientTestBase
                 Assert.Fail($"Timed out after {WaitLimit.TotalSeconds:0.#} s (real time) waiting for: {what}");
             }
 
-            time.Advance(step);
+            if (holdWhile?.Invoke() != true)
+            {
+                time.Advance(step);
+            }
+
             await Task.Delay(10);
         }
     }

@@ -37,8 +37,9 @@ public sealed class StreamingTests : ClientTestBase
         server.PushPayload(V2);
         await Eventually(() => Value(client, "color") == "green" && changes.BothAtLeast(2), "the pushed payload to be applied (and announced)");
 
-        // While the stream is up, stale reads do not revalidate.
-        time.Advance(options.CacheTtl * 2);
+        // While the stream is up, stale reads do not revalidate. (Past the cache TTL, short of the stream's 90 s idle
+        // timeout: a stream silent for longer is dropped, which is another test.)
+        time.Advance(options.CacheTtl + TimeSpan.FromSeconds(20));
         for (var i = 0; i < 20; i++)
         {
             _ = Value(client, "color");
@@ -48,6 +49,7 @@ public sealed class StreamingTests : ClientTestBase
         Assert.Multiple(() =>
         {
             Assert.That(client.PayloadSource, Is.EqualTo(PayloadSource.Stream));
+            Assert.That(client.Status.Stream, Is.EqualTo(StreamState.Connected));
             Assert.That(client.IsPayloadFresh, Is.True, "a connected stream keeps the payload current");
             Assert.That(client.Status.IsRefreshing, Is.False);
             Assert.That(server.FeatureRequests, Is.EqualTo(2), "the first fetch and the one after the connection: the stream replaces revalidation on read");
@@ -84,7 +86,7 @@ public sealed class StreamingTests : ClientTestBase
         await Eventually(() => client.Status.Stream == StreamState.Reconnecting && server.FeatureResponses.Any(r => r.Status == 503), "the stream to be lost and the fetch meanwhile to fail");
         server.PersistentFault = null;
         server.SetPayload(V3);
-        await AdvanceUntil(time, () => server.ActiveSubscribers == 1 && Value(client, "color") == "red", "the reconnection and the fetch after it", Step);
+        await AdvanceUntil(time, () => server.ActiveSubscribers == 1 && Value(client, "color") == "red", "the reconnection and the fetch after it", Step, holdWhile: () => client.Status.IsRefreshing);
 
         var arrivals = server.Arrivals;
         Assert.Multiple(() =>
@@ -110,7 +112,8 @@ public sealed class StreamingTests : ClientTestBase
         var time = NewClock();
         var client = CreateClient(options, time: time);
         await client.InitializeAsync();
-        await Eventually(() => server.ActiveSubscribers == 1 && client.Status.Stream == StreamState.Connected && server.InFlight == 0, "the stream to open");
+        await Eventually(() => server.ActiveSubscribers == 1 && client.Status.Stream == StreamState.Connected && server.FeatureRequests == 2 && server.InFlight == 0 && !client.Status.IsRefreshing,
+            "the stream to open, and the fetch after it to land (the clock must not move while a request is out: its timeout runs on it)");
         var health = new GrowthBookHealthCheck(client, time);
 
         // Ten minutes of `: ping` every 30 s and nothing else: SseParser never sees an item.
@@ -135,7 +138,7 @@ public sealed class StreamingTests : ClientTestBase
 
         // The control: with no bytes at all, the idle timeout (on the same clock) does drop the stream.
         time.Advance(TimeSpan.FromSeconds(90));
-        await AdvanceUntil(time, () => server.SubConnections == 2, "a silent stream to be dropped and reopened", Step);
+        await AdvanceUntil(time, () => server.SubConnections == 2, "a silent stream to be dropped and reopened", Step, holdWhile: () => client.Status.IsRefreshing);
         Assert.That(Logs.WithEventId(StreamLostEvent).Single().Message, Does.Contain("no bytes on the stream"));
 
         await DisposeAndAssertStoppedAsync(client, server);
@@ -190,7 +193,7 @@ public sealed class StreamingTests : ClientTestBase
 
         // The connection dies half-way through the data of a features event.
         server.DropStreamsMidEvent(V2);
-        await AdvanceUntil(time, () => server.SubConnections >= 2 && server.ActiveSubscribers == 1, "the client to reconnect after the server's retry interval", Step);
+        await AdvanceUntil(time, () => server.SubConnections >= 2 && server.ActiveSubscribers == 1, "the client to reconnect after the server's retry interval", Step, holdWhile: () => client.Status.IsRefreshing);
         await Eventually(() => Value(client, "color") == "green", "the payload the broken event carried to be fetched");
 
         server.PushPayload(V3);
@@ -219,7 +222,7 @@ public sealed class StreamingTests : ClientTestBase
 
         // A restart of the server side of the stream: every stream is closed cleanly.
         server.EndStreams();
-        await AdvanceUntil(time, () => server.SubConnections >= 2 && server.ActiveSubscribers == 1, "the stream to reopen", Step);
+        await AdvanceUntil(time, () => server.SubConnections >= 2 && server.ActiveSubscribers == 1, "the stream to reopen", Step, holdWhile: () => client.Status.IsRefreshing);
         server.PushPayload(V2);
         await Eventually(() => Value(client, "color") == "green", "updates over the reopened stream");
 
@@ -276,7 +279,7 @@ public sealed class StreamingTests : ClientTestBase
         configure?.Invoke(options);
         var client = CreateClient(options, time: time);
         await client.InitializeAsync();
-        await Eventually(() => server.ActiveSubscribers == 1 && client.Status.Stream == StreamState.Connected && server.FeatureRequests == 2 && server.InFlight == 0, "the stream to open, and one fetch to follow");
+        await Eventually(() => server.ActiveSubscribers == 1 && client.Status.Stream == StreamState.Connected && server.FeatureRequests == 2 && server.InFlight == 0 && !client.Status.IsRefreshing, "the stream to open, and one fetch to follow and land");
         await client.WhenNotifiedAsync();
         return client;
     }
