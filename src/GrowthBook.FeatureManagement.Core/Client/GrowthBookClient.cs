@@ -127,7 +127,7 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable, ITrackingS
     public bool IsPayloadFresh => _refresh.StreamState == StreamState.Connected || _store.Current.IsFresh(_time.GetUtcNow(), _options.CacheTtl);
 
     /// <summary>The last loading error (fetch, decryption, stream), or null once a payload was fetched or streamed since.</summary>
-    public Exception? LastError => _refresh.LastError ?? (_store.Current.Source == PayloadSource.None ? _bootstrap.LastError : null);
+    public Exception? LastError => ErrorFor(_store.Current).Error;
 
     /// <summary>What health is judged from: the payload, the stream, the last contact with the API and the last error. Reading it starts nothing.</summary>
     public GrowthBookClientStatus Status
@@ -136,6 +136,7 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable, ITrackingS
         {
             var state = _store.Current;
             var now = _time.GetUtcNow();
+            var (error, errorAt) = ErrorFor(state);
             return new GrowthBookClientStatus
             {
                 Source = state.Source,
@@ -149,13 +150,26 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable, ITrackingS
                 Stream = _refresh.StreamState,
                 StreamRetryAt = _refresh.StreamState == StreamState.Reconnecting ? _refresh.Stream?.NextAttemptAt : null,
                 LastContactAt = _refresh.LastContactAt,
-                LastError = LastError,
-                LastErrorAt = _refresh.LastError is null ? null : _refresh.LastErrorAt,
+                LastError = error,
+                LastErrorAt = errorAt,
                 IsRefreshing = _refresh.IsRefreshing,
                 IsInitialized = IsInitialized,
                 ObservedAt = now,
             };
         }
+    }
+
+    // The last error, unless a payload from the API was applied after it: the scheduler clears the error just after
+    // applying, and a reader in between must not see the recovered client as failing.
+    private (Exception? Error, DateTimeOffset? At) ErrorFor(PayloadState state)
+    {
+        if (_refresh.LastError is { } error)
+        {
+            var at = _refresh.LastErrorAt;
+            return state.Source is PayloadSource.Network or PayloadSource.Stream && at < state.FetchedAt ? (null, null) : (error, at);
+        }
+
+        return (state.Source == PayloadSource.None ? _bootstrap.LastError : null, null);
     }
 
     /// <summary>Whether <see cref="InitializeAsync"/> has finished.</summary>

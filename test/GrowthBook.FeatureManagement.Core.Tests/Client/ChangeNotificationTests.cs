@@ -156,4 +156,33 @@ public sealed class ChangeNotificationTests : ClientTestBase
         });
         await DisposeAndAssertStoppedAsync(client, server);
     }
+
+    [Test]
+    public async Task AHandlerToldOfARecovery_SeesNoError()
+    {
+        var server = await StartServerAsync(V1);
+        var options = OptionsFor(server);
+        options.RefreshStrategy = RefreshStrategy.None;
+        var time = NewClock();
+        var client = CreateClient(options, time: time);
+        await client.InitializeAsync().WaitAsync(WaitLimit);
+        server.PersistentFault = new FeaturesFault.Status(503);
+        Assert.That(await client.RefreshAsync().WaitAsync(WaitLimit), Is.False);
+        Assert.That(client.Status.LastError, Is.Not.Null, "the failed fetch is an error");
+
+        server.PersistentFault = null;
+        server.SetPayload(V2);
+        time.Advance(TimeSpan.FromSeconds(1));
+        var seen = new TaskCompletionSource<(Exception? Status, Exception? Client)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.PayloadChanged += (_, _) => seen.TrySetResult((client.Status.LastError, client.LastError));
+        Assert.That(await client.RefreshAsync().WaitAsync(WaitLimit), Is.True);
+
+        var (status, last) = await seen.Task.WaitAsync(WaitLimit);
+        Assert.Multiple(() =>
+        {
+            Assert.That(status, Is.Null, "the payload applied after the error supersedes it, whenever the handler runs");
+            Assert.That(last, Is.Null);
+        });
+        await DisposeAndAssertStoppedAsync(client, server);
+    }
 }

@@ -42,8 +42,8 @@ public sealed class ApiDownAtStartTests
             await File.WriteAllTextAsync(file, VersionedPayload.Json(1), cancellationToken);
             try
             {
-                var port = FakeGrowthBookServer.FreePort();
-                var client = Own(new GrowthBookClient(Options(port, o => o.BootstrapFile = file), loggerFactory: CapturedOutput.CreateLoggerFactory()));
+                var api = Own(await DownApiAsync(VersionedPayload.Json(2)));
+                var client = Own(new GrowthBookClient(Options(api.Port, o => o.BootstrapFile = file), loggerFactory: CapturedOutput.CreateLoggerFactory()));
                 var init = await client.InitializeAsync(cancellationToken);
                 Assert.Multiple(() =>
                 {
@@ -55,7 +55,7 @@ public sealed class ApiDownAtStartTests
                 var health = await CheckHealthAsync(client);
                 Assert.That(health.Status, Is.EqualTo(HealthStatus.Degraded), "serving the bootstrap payload");
 
-                Own(await FakeGrowthBookServer.StartAsync(CapturedOutput.ClientKey, VersionedPayload.Json(2), port));
+                api.PersistentFault = null; // the API is back
                 var watch = System.Diagnostics.Stopwatch.StartNew();
                 await Wait.UntilAsync(() => client.PayloadSource == PayloadSource.Network, "the client to load from the API once it is back", cancellationToken: cancellationToken);
                 Assert.That(client.GetFeatureValue("f0", -1, VersionedPayload.User(0)), Is.EqualTo(2001));
@@ -90,6 +90,7 @@ public sealed class ApiDownAtStartTests
             await server.DisposeAsync();
 
             // The app restarts while the API is down.
+            var api = Own(await DownApiAsync(VersionedPayload.Json(4), port));
             var client = Own(new GrowthBookClient(Options(port, o => o.CacheTtl = TimeSpan.FromMilliseconds(1)), cache: new DistributedFeatureCache(TestRedis.Cache(address, instance)), loggerFactory: CapturedOutput.CreateLoggerFactory()));
             var init = await client.InitializeAsync(cancellationToken);
             Assert.Multiple(() =>
@@ -100,7 +101,7 @@ public sealed class ApiDownAtStartTests
             Assert.That((await CheckHealthAsync(client)).Status, Is.EqualTo(HealthStatus.Degraded));
             counter.Add();
 
-            Own(await FakeGrowthBookServer.StartAsync(CapturedOutput.ClientKey, VersionedPayload.Json(4), port));
+            api.PersistentFault = null; // the API is back
             await Wait.UntilAsync(() => client.PayloadSource == PayloadSource.Network, "the client to load from the API once it is back", cancellationToken: cancellationToken);
             Assert.That(client.GetFeatureValue("f0", -1, VersionedPayload.User(0)), Is.EqualTo(4001));
             counter.Add();
@@ -114,8 +115,8 @@ public sealed class ApiDownAtStartTests
     {
         await Summary.RunAsync("Faults: API down at start, no bootstrap or cache", async counter =>
         {
-            var port = FakeGrowthBookServer.FreePort();
-            var client = Own(new GrowthBookClient(Options(port), loggerFactory: CapturedOutput.CreateLoggerFactory()));
+            var api = Own(await DownApiAsync(VersionedPayload.Json(5)));
+            var client = Own(new GrowthBookClient(Options(api.Port), loggerFactory: CapturedOutput.CreateLoggerFactory()));
             var init = await client.InitializeAsync(cancellationToken);
             CapturedOutput.Seen(init.Error);
             var user = VersionedPayload.User(1);
@@ -133,7 +134,7 @@ public sealed class ApiDownAtStartTests
             CapturedOutput.Seen(health.Description ?? "");
             counter.Add();
 
-            Own(await FakeGrowthBookServer.StartAsync(CapturedOutput.ClientKey, VersionedPayload.Json(5), port));
+            api.PersistentFault = null; // the API is back
             await Wait.UntilAsync(() => client.PayloadSource == PayloadSource.Network, "the client to load from the API once it is back", cancellationToken: cancellationToken);
             var recovered = await CheckHealthAsync(client);
             Assert.Multiple(() =>
@@ -144,6 +145,17 @@ public sealed class ApiDownAtStartTests
             counter.Add();
             counter.Figure = $"init {init.Status} → Network; health Unhealthy → Healthy";
         });
+    }
+
+    // The API is down: a server that cuts every connection before answering. It is started before the client, so the
+    // outage lasts as long as the test's own steps and no longer: an API started late would add Kestrel's start-up
+    // (seconds on a loaded machine) to the outage, and the client's polling backoff (which doubles with each failure)
+    // would grow with it past the wait.
+    private static async Task<FakeGrowthBookServer> DownApiAsync(string payload, int port = 0)
+    {
+        var server = await FakeGrowthBookServer.StartAsync(CapturedOutput.ClientKey, payload, port);
+        server.PersistentFault = new FeaturesFault.Abort();
+        return server;
     }
 
     private static GrowthBookClientOptions Options(int port, Action<GrowthBookClientOptions>? configure = null)
