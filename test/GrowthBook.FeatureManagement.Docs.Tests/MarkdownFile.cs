@@ -5,12 +5,13 @@ namespace GrowthBook.FeatureManagement.Docs.Tests;
 /// <summary>The parts of a Markdown file the docs tests read: fenced code blocks, and link targets outside code.</summary>
 internal sealed partial class MarkdownFile
 {
-    private MarkdownFile(string path, IReadOnlyList<CodeBlock> blocks, IReadOnlyList<MarkdownLink> links, IReadOnlyList<string> headings)
+    private MarkdownFile(string path, IReadOnlyList<CodeBlock> blocks, IReadOnlyList<MarkdownLink> links, IReadOnlyList<string> headings, IReadOnlyList<CodeSpan> codeSpans)
     {
         Path = path;
         CodeBlocks = blocks;
         Links = links;
         Headings = headings;
+        CodeSpans = codeSpans;
     }
 
     /// <summary>The file, relative to the repository root.</summary>
@@ -25,6 +26,9 @@ internal sealed partial class MarkdownFile
     /// <summary>The text of every ATX heading (<c># …</c>) outside code, in order.</summary>
     public IReadOnlyList<string> Headings { get; }
 
+    /// <summary>Every inline code span (<c>`…`</c>) outside fenced blocks, in order.</summary>
+    public IReadOnlyList<CodeSpan> CodeSpans { get; }
+
     /// <summary>Reads a file relative to the repository root.</summary>
     public static MarkdownFile Load(string relativePath)
         => Parse(relativePath, File.ReadAllText(System.IO.Path.Combine(RepositoryFiles.Root, relativePath)));
@@ -36,6 +40,7 @@ internal sealed partial class MarkdownFile
         var blocks = new List<CodeBlock>();
         var links = new List<MarkdownLink>();
         var headings = new List<string>();
+        var spans = new List<CodeSpan>();
         for (var i = 0; i < lines.Length; i++)
         {
             var fence = Fence().Match(lines[i]);
@@ -61,6 +66,11 @@ internal sealed partial class MarkdownFile
                 headings.Add(heading.Groups["text"].Value.Trim());
             }
 
+            foreach (Match span in InlineCode().Matches(lines[i]))
+            {
+                spans.Add(new CodeSpan(i + 1, span.Value.Trim('`').Trim()));
+            }
+
             var outsideCode = InlineCode().Replace(lines[i], "");
             foreach (Match link in InlineLink().Matches(outsideCode))
             {
@@ -73,7 +83,7 @@ internal sealed partial class MarkdownFile
             }
         }
 
-        return new MarkdownFile(path, blocks, links, headings);
+        return new MarkdownFile(path, blocks, links, headings, spans);
     }
 
     // A "<!-- snippet: web, client -->" comment on the line before the fence (blank lines between are allowed).

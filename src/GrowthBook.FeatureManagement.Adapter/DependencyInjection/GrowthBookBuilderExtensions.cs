@@ -70,16 +70,14 @@ public static class GrowthBookBuilderExtensions
             options.Configure(configure);
         }
 
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrackingPlugin, GrowthBookIngestorPlugin>(sp =>
-        {
-            var ingestor = sp.GetRequiredService<IOptions<GrowthBookIngestorOptions>>().Value;
-            ingestor.ClientKey ??= sp.GetRequiredService<IOptions<GrowthBookClientOptions>>().Value.ClientKey;
-            return new GrowthBookIngestorPlugin(
-                ingestor,
-                sp.GetRequiredService<IHttpClientFactory>().CreateClient(GrowthBookIngestorHttpClientName),
-                sp.GetService<TimeProvider>(),
-                sp.GetService<ILoggerFactory>()?.CreateLogger("GrowthBook.Tracking"));
-        }));
+        // The client's key unless one is set, then the same rules as the plugin's constructor, checked at start.
+        options.PostConfigure<IOptions<GrowthBookClientOptions>>((ingestor, client) => ingestor.ClientKey ??= client.Value.ClientKey).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GrowthBookIngestorOptions>, GrowthBookIngestorOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrackingPlugin, GrowthBookIngestorPlugin>(sp => new GrowthBookIngestorPlugin(
+            sp.GetRequiredService<IOptions<GrowthBookIngestorOptions>>().Value,
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(GrowthBookIngestorHttpClientName),
+            sp.GetService<TimeProvider>(),
+            sp.GetService<ILoggerFactory>()?.CreateLogger("GrowthBook.Tracking"))));
         return builder;
     }
 

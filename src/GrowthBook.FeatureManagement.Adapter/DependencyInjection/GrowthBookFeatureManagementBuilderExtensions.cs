@@ -57,7 +57,8 @@ public static class GrowthBookFeatureManagementBuilderExtensions
         }
 
         services.AddOptions<GrowthBookClientOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GrowthBookClientOptions>, GrowthBookClientOptionsValidation>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GrowthBookClientOptions>, GrowthBookClientOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GrowthBookClientOptions>, RemoteEvalRefusal>());
         services.AddOptions<GrowthBookFeatureManagementOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GrowthBookFeatureManagementOptions>, GrowthBookFeatureManagementOptionsValidator>());
 

@@ -64,11 +64,7 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable, ITrackingS
         IStickyBucketService? stickyBucketService = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var problems = options.Validate();
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException("Invalid GrowthBook options: " + string.Join(" ", problems), nameof(options));
-        }
+        Validation.OptionsValidation.ThrowIfInvalid(new GrowthBookClientOptionsValidator(), options, nameof(options));
 
         _options = options;
         _ownsHttpClient = httpClient is null;

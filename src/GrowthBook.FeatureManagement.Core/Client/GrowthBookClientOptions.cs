@@ -1,15 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+using GrowthBook.FeatureManagement.Validation;
+using Microsoft.Extensions.Options;
+
 namespace GrowthBook.FeatureManagement;
 
 /// <summary>
 /// Settings of a <see cref="GrowthBookClient"/>. Bindable from configuration (for example the <c>GrowthBook</c>
 /// section of appsettings.json); see docs/configuration.md for every option and its default.
 /// </summary>
-public sealed class GrowthBookClientOptions
+public sealed class GrowthBookClientOptions : IValidatableObject
 {
     /// <summary>The environment variable read when <see cref="DecryptionKey"/> is not set.</summary>
     public const string DecryptionKeyEnvironmentVariable = "GROWTHBOOK_DECRYPTION_KEY";
 
     /// <summary>The GrowthBook API (or proxy) base address. Default <c>https://cdn.growthbook.io</c>.</summary>
+    [Required(ErrorMessage = "GrowthBook:ApiHost must be an absolute http(s) URL.")]
+    [HttpUrl(ErrorMessage = "GrowthBook:ApiHost must be an absolute http(s) URL.")]
     public string ApiHost { get; set; } = "https://cdn.growthbook.io";
 
     /// <summary>The SDK connection's client key (<c>sdk-…</c>). Without it the client runs offline on its bootstrap payload.</summary>
@@ -19,15 +25,18 @@ public sealed class GrowthBookClientOptions
     public string? DecryptionKey { get; set; }
 
     /// <summary>How long a fetched payload counts as fresh. Default 60 seconds.</summary>
+    [TimeSpanRange(TimeSpanRangeAttribute.OneTick, ErrorMessage = "GrowthBook:CacheTtl must be positive.")]
     public TimeSpan CacheTtl { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>How the payload is kept current. Default <see cref="RefreshStrategy.StaleWhileRevalidate"/>.</summary>
     public RefreshStrategy RefreshStrategy { get; set; } = RefreshStrategy.StaleWhileRevalidate;
 
     /// <summary>The interval of <see cref="RefreshStrategy.Polling"/>. Default 30 seconds. (A stream that is down is retried on its own capped backoff, and one fetch follows every reconnection.)</summary>
+    [TimeSpanRange(TimeSpanRangeAttribute.OneTick, ErrorMessage = "GrowthBook:PollingInterval must be positive.")]
     public TimeSpan PollingInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The streaming (SSE) host; defaults to <see cref="ApiHost"/>.</summary>
+    [HttpUrl(ErrorMessage = "GrowthBook:StreamingHost must be an absolute http(s) URL.")]
     public string? StreamingHost { get; set; }
 
     /// <summary>
@@ -43,12 +52,15 @@ public sealed class GrowthBookClientOptions
     public string? BootstrapFile { get; set; }
 
     /// <summary>How long <see cref="GrowthBookClient.InitializeAsync"/> waits for the API before settling for the cache or bootstrap. Default 5 seconds.</summary>
+    [TimeSpanRange("00:00:00", ErrorMessage = "GrowthBook:InitializationTimeout must not be negative.")]
     public TimeSpan InitializationTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The timeout of one API request. Default 10 seconds.</summary>
+    [TimeSpanRange(TimeSpanRangeAttribute.OneTick, ErrorMessage = "GrowthBook:RequestTimeout must be positive.")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The largest payload accepted, in bytes; a larger one is refused without being read whole. Default 16 MiB.</summary>
+    [Range(1L, long.MaxValue, ErrorMessage = "GrowthBook:MaxPayloadBytes must be positive.")]
     public long MaxPayloadBytes { get; set; } = 16 * 1024 * 1024;
 
     /// <summary>How long a payload is kept in the feature cache as last known good, after it stops being fresh. Default 30 days.</summary>
@@ -70,6 +82,7 @@ public sealed class GrowthBookClientOptions
     public Action<string, FeatureResult, UserContext>? OnFeatureUsage { get; set; }
 
     /// <summary>How many exposures the client remembers to avoid tracking one twice; memory stays bounded by it. Default 100,000.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "GrowthBook:TrackingDedupeCapacity must be positive.")]
     public int TrackingDedupeCapacity { get; set; } = 100_000;
 
     /// <summary>
@@ -88,6 +101,7 @@ public sealed class GrowthBookClientOptions
     /// How long an evaluation waits for the sticky-bucket store to load a user's documents; past it the user is
     /// evaluated without stickiness (logged, never thrown). Default 250 ms.
     /// </summary>
+    [TimeSpanRange(TimeSpanRangeAttribute.OneTick, ErrorMessage = "GrowthBook:StickyBucketTimeout must be positive.")]
     public TimeSpan StickyBucketTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
@@ -95,6 +109,7 @@ public sealed class GrowthBookClientOptions
     /// last second failed or timed out) before one request tries it again; meanwhile evaluation goes on without
     /// stickiness and without the cache, waiting on neither (docs/resilience.md). Default 5 seconds; at least 0.5 seconds.
     /// </summary>
+    [TimeSpanRange("00:00:00.5", "1.00:00:00", ErrorMessage = "GrowthBook:StoreBreakDuration must be between 0.5 seconds and one day.")]
     public TimeSpan StoreBreakDuration { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
@@ -117,60 +132,48 @@ public sealed class GrowthBookClientOptions
     internal string? EffectiveDecryptionKey
         => !string.IsNullOrEmpty(DecryptionKey) ? DecryptionKey : Environment.GetEnvironmentVariable(DecryptionKeyEnvironmentVariable) is { Length: > 0 } key ? key : null;
 
-    /// <summary>Checks the options; returns the problems, each saying what to set. Empty when valid.</summary>
-    public IReadOnlyList<string> Validate()
+    /// <summary>
+    /// Checks the options against every rule the client enforces (the data annotations on each option and the rules
+    /// between options); returns the problems, each naming the option and saying what to set. Empty when valid. Never
+    /// repeats a key or any other value.
+    /// </summary>
+    public IReadOnlyList<string> Validate() => OptionsValidation.Problems(new GrowthBookClientOptionsValidator(), this);
+
+    /// <summary>The rules between options (each single option's rule is an attribute on it).</summary>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
-        var problems = new List<string>();
         if (string.IsNullOrWhiteSpace(ClientKey) && string.IsNullOrWhiteSpace(BootstrapPayload) && string.IsNullOrWhiteSpace(BootstrapFile))
         {
-            problems.Add("Set GrowthBook:ClientKey (the SDK connection's client key) or a bootstrap payload (BootstrapPayload or BootstrapFile).");
-        }
-
-        if (!Uri.TryCreate(ApiHost, UriKind.Absolute, out var api) || api.Scheme is not ("http" or "https"))
-        {
-            problems.Add("GrowthBook:ApiHost must be an absolute http(s) URL.");
-        }
-
-        if (StreamingHost is not null && (!Uri.TryCreate(StreamingHost, UriKind.Absolute, out var stream) || stream.Scheme is not ("http" or "https")))
-        {
-            problems.Add("GrowthBook:StreamingHost must be an absolute http(s) URL.");
+            yield return new ValidationResult(
+                "Set GrowthBook:ClientKey (the SDK connection's client key) or a bootstrap payload (BootstrapPayload or BootstrapFile).",
+                [nameof(ClientKey), nameof(BootstrapPayload), nameof(BootstrapFile)]);
         }
 
         if (RemoteEval && EffectiveDecryptionKey is not null)
         {
-            problems.Add("GrowthBook:RemoteEval cannot be combined with a decryption key: remote evaluation returns plain results. Remove one of them.");
+            yield return new ValidationResult(
+                "GrowthBook:RemoteEval cannot be combined with a decryption key: remote evaluation returns plain results. Remove one of them.",
+                [nameof(RemoteEval), nameof(DecryptionKey)]);
         }
 
         if (RemoteEval && string.IsNullOrWhiteSpace(ClientKey))
         {
-            problems.Add("GrowthBook:RemoteEval needs GrowthBook:ClientKey.");
-        }
-
-        if (CacheTtl <= TimeSpan.Zero || PollingInterval <= TimeSpan.Zero || RequestTimeout <= TimeSpan.Zero || InitializationTimeout < TimeSpan.Zero)
-        {
-            problems.Add("GrowthBook:CacheTtl, PollingInterval and RequestTimeout must be positive, InitializationTimeout not negative.");
-        }
-
-        if (MaxPayloadBytes <= 0 || TrackingDedupeCapacity <= 0)
-        {
-            problems.Add("GrowthBook:MaxPayloadBytes and TrackingDedupeCapacity must be positive.");
-        }
-
-        if (StickyBucketTimeout <= TimeSpan.Zero)
-        {
-            problems.Add("GrowthBook:StickyBucketTimeout must be positive.");
-        }
-
-        if (StoreBreakDuration < TimeSpan.FromMilliseconds(500) || StoreBreakDuration > TimeSpan.FromDays(1))
-        {
-            problems.Add("GrowthBook:StoreBreakDuration must be between 0.5 seconds and one day.");
+            yield return new ValidationResult("GrowthBook:RemoteEval needs GrowthBook:ClientKey.", [nameof(RemoteEval), nameof(ClientKey)]);
         }
 
         if (SecureAttributes is { Count: > 0 } && string.IsNullOrEmpty(SecureAttributeSalt))
         {
-            problems.Add("GrowthBook:SecureAttributes needs GrowthBook:SecureAttributeSalt (the organisation's secure attribute salt).");
+            yield return new ValidationResult(
+                "GrowthBook:SecureAttributes needs GrowthBook:SecureAttributeSalt (the organisation's secure attribute salt).",
+                [nameof(SecureAttributes), nameof(SecureAttributeSalt)]);
         }
-
-        return problems;
     }
 }
+
+/// <summary>
+/// Validates <see cref="GrowthBookClientOptions"/> (generated from its data annotations and its rules between options,
+/// without reflection): the rules <see cref="GrowthBookClient"/> enforces when built. Register it where the options come
+/// from DI, with <c>ValidateOnStart</c>, so a bad setting stops the host at start.
+/// </summary>
+[OptionsValidator]
+public sealed partial class GrowthBookClientOptionsValidator : IValidateOptions<GrowthBookClientOptions>;

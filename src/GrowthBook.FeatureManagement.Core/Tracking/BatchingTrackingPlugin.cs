@@ -42,7 +42,7 @@ public abstract class BatchingTrackingPlugin : ITrackingPlugin
     protected BatchingTrackingPlugin(TrackingPluginOptions? options = null, TimeProvider? timeProvider = null, ILogger? logger = null)
     {
         Options = options ?? new TrackingPluginOptions();
-        Options.Validate();
+        Validation.OptionsValidation.ThrowIfInvalid(new TrackingPluginOptionsValidator(), Options, nameof(options));
         _time = timeProvider ?? TimeProvider.System;
         Logger = logger ?? NullLogger.Instance;
         _queue = Channel.CreateBounded<GrowthBookTelemetryEvent>(

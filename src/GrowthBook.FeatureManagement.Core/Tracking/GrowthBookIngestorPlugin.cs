@@ -85,21 +85,7 @@ public sealed class GrowthBookIngestorPlugin : BatchingTrackingPlugin
     private static GrowthBookIngestorOptions Checked(GrowthBookIngestorOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (!Uri.TryCreate(options.IngestorHost, UriKind.Absolute, out var host) || host.Scheme is not ("http" or "https"))
-        {
-            throw new ArgumentException("GrowthBookIngestorOptions.IngestorHost must be an absolute http(s) URL.", nameof(options));
-        }
-
-        if (string.IsNullOrWhiteSpace(options.ClientKey))
-        {
-            throw new ArgumentException("GrowthBookIngestorOptions.ClientKey is required (the SDK connection's client key).", nameof(options));
-        }
-
-        if (options.RequestTimeout <= TimeSpan.Zero)
-        {
-            throw new ArgumentException("GrowthBookIngestorOptions.RequestTimeout must be positive.", nameof(options));
-        }
-
+        Validation.OptionsValidation.ThrowIfInvalid(new GrowthBookIngestorOptionsValidator(), options, nameof(options));
         return options;
     }
 }
