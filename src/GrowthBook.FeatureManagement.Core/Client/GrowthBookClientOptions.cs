@@ -42,6 +42,17 @@ public sealed class GrowthBookClientOptions
     /// <summary>A file holding a payload to serve before, or instead of, the API; watched and reloaded when it changes.</summary>
     public string? BootstrapFile { get; set; }
 
+    /// <summary>
+    /// A source of payloads of your own (or the test data of GrowthBook.FeatureManagement.Testing), used instead of the
+    /// API and the bootstrap: with it the client never fetches, streams, reads the feature cache or loads a bootstrap,
+    /// whatever <see cref="ClientKey"/>, <see cref="BootstrapPayload"/>, <see cref="BootstrapFile"/> and
+    /// <see cref="RemoteEval"/> say. <see cref="GrowthBookClient.InitializeAsync"/> connects it. Not bound from configuration.
+    /// </summary>
+    public IGrowthBookPayloadSource? CustomPayloadSource { get; set; }
+
+    /// <summary>Whether the client talks to the API: a client key, and no custom payload source.</summary>
+    internal bool UsesApi => CustomPayloadSource is null && !string.IsNullOrWhiteSpace(ClientKey);
+
     /// <summary>How long <see cref="GrowthBookClient.InitializeAsync"/> waits for the API before settling for the cache or bootstrap. Default 5 seconds.</summary>
     public TimeSpan InitializationTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -121,7 +132,7 @@ public sealed class GrowthBookClientOptions
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(ClientKey) && string.IsNullOrWhiteSpace(BootstrapPayload) && string.IsNullOrWhiteSpace(BootstrapFile))
+        if (CustomPayloadSource is null && string.IsNullOrWhiteSpace(ClientKey) && string.IsNullOrWhiteSpace(BootstrapPayload) && string.IsNullOrWhiteSpace(BootstrapFile))
         {
             problems.Add("Set GrowthBook:ClientKey (the SDK connection's client key) or a bootstrap payload (BootstrapPayload or BootstrapFile).");
         }
@@ -141,7 +152,7 @@ public sealed class GrowthBookClientOptions
             problems.Add("GrowthBook:RemoteEval cannot be combined with a decryption key: remote evaluation returns plain results. Remove one of them.");
         }
 
-        if (RemoteEval && string.IsNullOrWhiteSpace(ClientKey))
+        if (RemoteEval && string.IsNullOrWhiteSpace(ClientKey) && CustomPayloadSource is null)
         {
             problems.Add("GrowthBook:RemoteEval needs GrowthBook:ClientKey.");
         }
