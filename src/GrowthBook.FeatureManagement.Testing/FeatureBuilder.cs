@@ -66,6 +66,11 @@ public sealed class FeatureBuilder
     /// of the values (several: GrowthBook's <c>$in</c>). Finish it with <see cref="RuleBuilder.Serve"/>,
     /// <see cref="RuleBuilder.Rollout"/> or <see cref="RuleBuilder.Experiment(string, Action{ExperimentBuilder})"/>.
     /// </summary>
+    /// <remarks>
+    /// An array attribute (such as <c>groups</c>) matches several values when it holds any of them (GrowthBook's
+    /// <c>$in</c> on an array); with one value it must equal it as a whole. For "holds this one value", give the
+    /// condition <c>{"groups": {"$elemMatch": {"$eq": "beta"}}}</c> to <see cref="WhenCondition"/>.
+    /// </remarks>
     /// <param name="attribute">The attribute, such as <c>country</c> (a dotted path reads nested attributes).</param>
     /// <param name="values">One value or several.</param>
     public RuleBuilder When(string attribute, params JsonNode?[] values) => StartRule().And(attribute, values);

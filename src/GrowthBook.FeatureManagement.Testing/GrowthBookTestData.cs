@@ -147,7 +147,8 @@ public sealed class GrowthBookTestData : IGrowthBookPayloadSource
 
     /// <summary>
     /// Makes <paramref name="options"/> use this test data: sets <see cref="GrowthBookClientOptions.CustomPayloadSource"/>
-    /// (so the client never uses the API, the feature cache or the bootstrap) and adds the forced variations.
+    /// (so the client never uses the API, the feature cache or the bootstrap), turns <see cref="GrowthBookClientOptions.RemoteEval"/>
+    /// off (the test data's rules are evaluated locally) and adds the forced variations.
     /// </summary>
     /// <param name="options">The options of the client to be created.</param>
     public void ApplyTo(GrowthBookClientOptions options)
@@ -157,6 +158,7 @@ public sealed class GrowthBookTestData : IGrowthBookPayloadSource
         {
             _applied = true;
             options.CustomPayloadSource = this;
+            options.RemoteEval = false;
             foreach (var (key, variation) in _forcedVariations)
             {
                 options.ForcedVariations[key] = variation;
