@@ -7,8 +7,8 @@ namespace GrowthBook.FeatureManagement.AspNetCore;
 /// Reports the GrowthBook client's state from <see cref="GrowthBookClient.Status"/>, without any I/O: Unhealthy before
 /// any payload; Degraded when the API is not being reached (the last attempt failed, the stream is reconnecting, or
 /// only a cached or bootstrap payload has been served since start) or when a payload nothing refreshes has gone stale;
-/// Healthy otherwise — including an offline client (no client key) serving its bootstrap payload, which is what it is
-/// configured to do. The description says what is happening; the data holds the facts (source, age, last contact,
+/// Healthy otherwise — including an offline client (no client key) serving its bootstrap payload, or a client served by
+/// its custom payload source, which is what they are configured to do. The description says what is happening; the data holds the facts (source, age, last contact,
 /// stream state, last error type).
 /// </summary>
 public sealed class GrowthBookHealthCheck(GrowthBookClient client, TimeProvider? timeProvider = null) : IHealthCheck
@@ -51,6 +51,11 @@ public sealed class GrowthBookHealthCheck(GrowthBookClient client, TimeProvider?
         {
             var why = status.LastError is { } error ? $" The last attempt failed: {Explain(error)}." : status.IsInitialized ? "" : " The client is still initialising.";
             return HealthCheckResult.Unhealthy("GrowthBook has no payload yet: every feature is unknown." + why, data: data);
+        }
+
+        if (status.Source == PayloadSource.Custom)
+        {
+            return HealthCheckResult.Healthy($"GrowthBook serves {payload}, as configured (CustomPayloadSource): it keeps the payload current.", data);
         }
 
         if (!status.IsOnline)
@@ -100,6 +105,7 @@ public sealed class GrowthBookHealthCheck(GrowthBookClient client, TimeProvider?
             PayloadSource.Network => "the payload from the API",
             PayloadSource.Stream => "the payload from the stream",
             PayloadSource.Cache => "the last known good payload from the feature cache",
+            PayloadSource.Custom => "the payload from its custom payload source",
             _ => "the bootstrap payload",
         };
         var date = status.DateUpdated is { } updated ? $"dateUpdated {updated}, " : "";

@@ -55,6 +55,8 @@ internal static class SnippetPreambles
         ["redis"] = "StackExchange.Redis.IConnectionMultiplexer redis = null!;",
         // Microsoft.FeatureManagement's manager, as injected.
         ["featureManager"] = "IVariantFeatureManager featureManager = null!;",
+        // The app's entry point, for WebApplicationFactory<Program> in a test class (a block with no statements of its own).
+        ["program"] = "public partial class Program;",
         // What application code usually has at hand.
         ["io"] = "HttpClient httpClient = new(); ILoggerFactory loggerFactory = Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance; "
             + "ILogger logger = loggerFactory.CreateLogger(\"App\"); CancellationToken cancellationToken = CancellationToken.None;",

@@ -5,7 +5,7 @@ using NUnit.Framework;
 namespace GrowthBook.FeatureManagement.Packaging.Tests;
 
 /// <summary>
-/// The packages' compatibility promise, shown: the four packages are packed from a copy of src/ (version 1.0.0-compat),
+/// The packages' compatibility promise, shown: the five packages are packed from a copy of src/ (version 1.0.0-compat),
 /// Core is packed again one patch newer (1.0.1-compat) from the same source, and a small app built against the packed
 /// Adapter and AspNetCore packages with the newer Core (from a local folder feed) answers exactly as the same app on the
 /// repository's projects. The packages meet only at public API, so upgrading Core alone cannot fail with
@@ -16,7 +16,7 @@ public sealed class PackedPackagesTests
 {
     private const string Version = "1.0.0-compat";
     private const string CoreVersion = "1.0.1-compat";
-    private static readonly string[] Packages = ["Core", "Adapter", "AspNetCore", "StackExchangeRedis"];
+    private static readonly string[] Packages = ["Core", "Adapter", "AspNetCore", "StackExchangeRedis", "Testing"];
 
     private string _work = "";
 
@@ -52,6 +52,7 @@ public sealed class PackedPackagesTests
         Assert.That(packed, Is.SupersetOf(Packages.Select(p => $"GrowthBook.FeatureManagement.{p}.{Version}.nupkg").Append($"GrowthBook.FeatureManagement.Core.{CoreVersion}.nupkg")));
         Assert.That(Dependencies(Path.Combine(feed, $"GrowthBook.FeatureManagement.AspNetCore.{Version}.nupkg")), Does.Contain($"GrowthBook.FeatureManagement.Adapter [{Version}, 2.0.0)"));
         Assert.That(Dependencies(Path.Combine(feed, $"GrowthBook.FeatureManagement.Adapter.{Version}.nupkg")), Does.Contain($"GrowthBook.FeatureManagement.Core [{Version}, 2.0.0)"));
+        Assert.That(Dependencies(Path.Combine(feed, $"GrowthBook.FeatureManagement.Testing.{Version}.nupkg")), Does.Contain($"GrowthBook.FeatureManagement.Core [{Version}, 2.0.0)"));
 
         var app = Path.Combine(_work, "app");
         Directory.CreateDirectory(app);

@@ -53,6 +53,9 @@ internal static partial class ClientLog
     [LoggerMessage(EventId = 114, Level = LogLevel.Warning, Message = "GrowthBook stream event of {Length} bytes refused: over the {Limit}-byte limit (MaxPayloadBytes)")]
     public static partial void StreamEventTooLarge(ILogger logger, long length, long limit);
 
+    [LoggerMessage(EventId = 115, Level = LogLevel.Error, Message = "GrowthBook's custom payload source {SourceType} failed; the payload served stays as it was")]
+    public static partial void PayloadSourceFailed(ILogger logger, string sourceType, Exception exception);
+
     /// <summary>An error's type and message with the client key removed (URLs in messages would carry it).</summary>
     public static string Describe(Exception e, string? clientKey)
     {

@@ -19,6 +19,7 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable, ITrackingS
     private readonly ChangeNotifier _notifier;
     private readonly RefreshScheduler _refresh;
     private readonly BootstrapSource _bootstrap;
+    private readonly IGrowthBookPayloadSource? _source;
     private readonly FeatureCacheGuard _cache;
     private readonly RemoteEvaluator? _remote;
     private readonly HttpClient _http;
@@ -41,6 +42,7 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable, ITrackingS
     private readonly bool _derivesUsers;
     private readonly bool _derivesEffectiveUser;
     private CancellationTokenSource _changeTokenSource = new();
+    private PayloadSourceConnection? _connection;
     private InitializationResult? _initializationResult;
     private int _initializeStarted;
     private int _disposed;
@@ -80,7 +82,8 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable, ITrackingS
         _cache = new FeatureCacheGuard(cache ?? new InMemoryFeatureCache(time), options, time, _logger);
         _refresh = new RefreshScheduler(options, _http, _store, _cache, time, _logger);
         _bootstrap = new BootstrapSource(options, _store, time, _logger);
-        if (options.RemoteEval)
+        _source = options.CustomPayloadSource;
+        if (options.RemoteEval && _source is null)
         {
             _remote = new RemoteEvaluator(options, _http, time, factory.CreateLogger("GrowthBook.RemoteEval"));
             _refresh.RemoteEvalInvalidated += _remote.Invalidate;
@@ -88,7 +91,7 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable, ITrackingS
 
         _trackedExposures = new BoundedSet(options.TrackingDedupeCapacity);
         _secure = Security.SecureAttributeHasher.From(options);
-        _sticky = stickyBucketService is null || options.RemoteEval
+        _sticky = stickyBucketService is null || _remote is not null
             ? null // remote evaluation buckets on the server
             : new StickyBucketing.ClientStickyBuckets(stickyBucketService, options.StickyBucketTimeout, options.StoreBreakDuration, time, factory.CreateLogger("GrowthBook.StickyBucketing"));
         _globalForcedVariations = options.ForcedVariations.Count > 0 ? new Dictionary<string, int>(options.ForcedVariations, StringComparer.Ordinal) : null;
@@ -140,7 +143,7 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable, ITrackingS
                 FeatureCount = state.Payload.FeatureKeys.Count,
                 FetchedAt = state.Source == PayloadSource.None ? null : state.FetchedAt,
                 IsFresh = _refresh.StreamState == StreamState.Connected || state.IsFresh(now, _options.CacheTtl),
-                IsOnline = !string.IsNullOrWhiteSpace(_options.ClientKey),
+                IsOnline = _options.UsesApi,
                 RefreshStrategy = _options.RefreshStrategy,
                 BootstrapFile = _options.BootstrapFile,
                 Stream = _refresh.StreamState,
@@ -165,7 +168,7 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable, ITrackingS
             return state.Source is PayloadSource.Network or PayloadSource.Stream && at < state.FetchedAt ? (null, null) : (error, at);
         }
 
-        return (state.Source == PayloadSource.None ? _bootstrap.LastError : null, null);
+        return (state.Source == PayloadSource.None ? _connection?.Error ?? _bootstrap.LastError : null, null);
     }
 
     /// <summary>Whether <see cref="InitializeAsync"/> has finished.</summary>
@@ -191,9 +194,17 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable, ITrackingS
         try
         {
             var started = _time.GetTimestamp();
-            _bootstrap.Load();
+            if (_source is null)
+            {
+                _bootstrap.Load(); // a custom source replaces the bootstrap as it replaces the API
+            }
+
             InitializationResult result;
-            if (string.IsNullOrWhiteSpace(_options.ClientKey) || _options.RemoteEval)
+            if (_source is not null)
+            {
+                result = await ConnectSourceAsync(_source, cancellationToken).ConfigureAwait(false);
+            }
+            else if (string.IsNullOrWhiteSpace(_options.ClientKey) || _options.RemoteEval)
             {
                 var source = _store.Current.Source;
                 result = new InitializationResult(source == PayloadSource.None ? InitializationStatus.Failed : InitializationStatus.Bootstrap, source, LastError);
@@ -237,9 +248,32 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable, ITrackingS
         }
         catch (OperationCanceledException)
         {
+            Interlocked.Exchange(ref _connection, null)?.Disconnect(); // a later InitializeAsync connects afresh
             Interlocked.Exchange(ref _initializeStarted, 0);
             throw;
         }
+    }
+
+    // Connects the custom payload source and waits for it within the initialisation timeout; a source still connecting
+    // after that goes on in the background, and what it offers is served when it comes.
+    private async Task<InitializationResult> ConnectSourceAsync(IGrowthBookPayloadSource source, CancellationToken cancellationToken)
+    {
+        var connection = new PayloadSourceConnection(source, _store, _time, _logger);
+        Volatile.Write(ref _connection, connection);
+        var connecting = connection.ConnectAsync(cancellationToken);
+        var timeout = _options.InitializationTimeout;
+        var connected = connecting.IsCompleted
+            || (timeout > TimeSpan.Zero && await Task.WhenAny(connecting, Task.Delay(timeout, _time, cancellationToken)).ConfigureAwait(false) == connecting);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            connection.Disconnect(); // disposed while connecting: DisposeAsync may have run before the connection was known
+        }
+
+        var served = _store.Current.Source;
+        return served != PayloadSource.None
+            ? new InitializationResult(InitializationStatus.Custom, served)
+            : new InitializationResult(connected ? InitializationStatus.Failed : InitializationStatus.TimedOut, served, connection.Error);
     }
 
     // The last known good payload from the feature cache, read within `timeout` (a cache that fails or hangs is a miss).
@@ -639,6 +673,7 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable, ITrackingS
         }
 
         _bootstrap.Stop();
+        Interlocked.Exchange(ref _connection, null)?.Disconnect();
         await _refresh.DisposeAsync().ConfigureAwait(false);
         _notifier.Complete();
         if (_sticky is not null)

@@ -51,6 +51,17 @@ public sealed class GrowthBookClientOptions : IValidatableObject
     /// <summary>A file holding a payload to serve before, or instead of, the API; watched and reloaded when it changes.</summary>
     public string? BootstrapFile { get; set; }
 
+    /// <summary>
+    /// A source of payloads of your own (or the test data of GrowthBook.FeatureManagement.Testing), used instead of the
+    /// API and the bootstrap: with it the client never fetches, streams, reads the feature cache or loads a bootstrap,
+    /// whatever <see cref="ClientKey"/>, <see cref="BootstrapPayload"/>, <see cref="BootstrapFile"/> and
+    /// <see cref="RemoteEval"/> say. <see cref="GrowthBookClient.InitializeAsync"/> connects it. Not bound from configuration.
+    /// </summary>
+    public IGrowthBookPayloadSource? CustomPayloadSource { get; set; }
+
+    /// <summary>Whether the client talks to the API: a client key, and no custom payload source.</summary>
+    internal bool UsesApi => CustomPayloadSource is null && !string.IsNullOrWhiteSpace(ClientKey);
+
     /// <summary>How long <see cref="GrowthBookClient.InitializeAsync"/> waits for the API before settling for the cache or bootstrap. Default 5 seconds.</summary>
     [TimeSpanRange("00:00:00", ErrorMessage = "GrowthBook:InitializationTimeout must not be negative.")]
     public TimeSpan InitializationTimeout { get; set; } = TimeSpan.FromSeconds(5);
@@ -142,7 +153,7 @@ public sealed class GrowthBookClientOptions : IValidatableObject
     /// <summary>The rules between options (each single option's rule is an attribute on it).</summary>
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
-        if (string.IsNullOrWhiteSpace(ClientKey) && string.IsNullOrWhiteSpace(BootstrapPayload) && string.IsNullOrWhiteSpace(BootstrapFile))
+        if (CustomPayloadSource is null && string.IsNullOrWhiteSpace(ClientKey) && string.IsNullOrWhiteSpace(BootstrapPayload) && string.IsNullOrWhiteSpace(BootstrapFile))
         {
             yield return new ValidationResult(
                 "Set GrowthBook:ClientKey (the SDK connection's client key) or a bootstrap payload (BootstrapPayload or BootstrapFile).",
@@ -156,7 +167,7 @@ public sealed class GrowthBookClientOptions : IValidatableObject
                 [nameof(RemoteEval), nameof(DecryptionKey)]);
         }
 
-        if (RemoteEval && string.IsNullOrWhiteSpace(ClientKey))
+        if (RemoteEval && string.IsNullOrWhiteSpace(ClientKey) && CustomPayloadSource is null)
         {
             yield return new ValidationResult("GrowthBook:RemoteEval needs GrowthBook:ClientKey.", [nameof(RemoteEval), nameof(ClientKey)]);
         }

@@ -17,6 +17,9 @@ public enum InitializationStatus
 
     /// <summary>The API failed and there is nothing else to serve; <see cref="InitializationResult.Error"/> says why.</summary>
     Failed,
+
+    /// <summary>The client's <see cref="GrowthBookClientOptions.CustomPayloadSource"/> offered a payload, which is served.</summary>
+    Custom,
 }
 
 /// <summary>The outcome of initialising a client.</summary>
@@ -25,6 +28,6 @@ public enum InitializationStatus
 /// <param name="Error">The last error, when the API could not be used.</param>
 public sealed record InitializationResult(InitializationStatus Status, PayloadSource Source, Exception? Error = null)
 {
-    /// <summary>True when a payload is being served (from the network, the cache or the bootstrap).</summary>
+    /// <summary>True when a payload is being served (from the network, the cache, the bootstrap or a custom source).</summary>
     public bool Success => Source != PayloadSource.None;
 }

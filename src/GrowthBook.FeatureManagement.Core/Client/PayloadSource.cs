@@ -17,4 +17,7 @@ public enum PayloadSource
 
     /// <summary>A server-sent event.</summary>
     Stream,
+
+    /// <summary>The client's <see cref="GrowthBookClientOptions.CustomPayloadSource"/> (a source of your own, or test data).</summary>
+    Custom,
 }

@@ -13,6 +13,9 @@ internal sealed record PayloadState(GrowthBookPayload Payload, PayloadSource Sou
     /// <summary>Whether it came from the API (directly, over the stream, or through the feature cache).</summary>
     public bool FromApi => Source is PayloadSource.Network or PayloadSource.Stream or PayloadSource.Cache;
 
-    /// <summary>Whether the API confirmed it less than <paramref name="ttl"/> before <paramref name="now"/> (a bootstrap never is).</summary>
-    public bool IsFresh(DateTimeOffset now, TimeSpan ttl) => FromApi && now - FetchedAt < ttl;
+    /// <summary>
+    /// Whether the API confirmed it less than <paramref name="ttl"/> before <paramref name="now"/> (a bootstrap never is);
+    /// a custom source's payload always is: the source keeps it current.
+    /// </summary>
+    public bool IsFresh(DateTimeOffset now, TimeSpan ttl) => Source == PayloadSource.Custom || (FromApi && now - FetchedAt < ttl);
 }

@@ -196,7 +196,7 @@ internal sealed class PayloadStore(string? decryptionKey, ILogger logger, Action
 
     private static int Rank(PayloadSource source) => source switch
     {
-        PayloadSource.Network or PayloadSource.Stream => 3,
+        PayloadSource.Network or PayloadSource.Stream or PayloadSource.Custom => 3,
         PayloadSource.Cache => 2,
         PayloadSource.Bootstrap => 1,
         _ => 0,

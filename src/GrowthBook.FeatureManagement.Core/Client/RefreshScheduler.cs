@@ -50,7 +50,7 @@ internal sealed class RefreshScheduler : IStreamListener, IAsyncDisposable
         _cache = cache;
         _time = time;
         _logger = logger;
-        _online = !string.IsNullOrWhiteSpace(options.ClientKey);
+        _online = options.UsesApi;
         _fetcher = new PayloadFetcher(options, http, time);
         _stopping = _lifetime.Token;
 
