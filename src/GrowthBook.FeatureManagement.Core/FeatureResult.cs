@@ -49,26 +49,26 @@ public sealed class FeatureResult
     internal FeatureValue RawValue { get; }
 
     /// <summary>The value if it is a boolean, else <paramref name="fallback"/>.</summary>
-    public bool GetValue(bool fallback) => ValueReader.ReadBuiltIn(RawValue, fallback);
+    public bool GetValue(bool fallback) => ValueReader.ReadBoolean(RawValue, fallback);
 
     /// <summary>The value if it is a string, else <paramref name="fallback"/>.</summary>
     [return: NotNullIfNotNull(nameof(fallback))]
-    public string? GetValue(string? fallback) => ValueReader.ReadBuiltIn(RawValue, fallback);
+    public string? GetValue(string? fallback) => ValueReader.ReadString(RawValue, fallback);
 
     /// <summary>The value if it is a whole number in <see cref="int"/>'s range, else <paramref name="fallback"/>.</summary>
-    public int GetValue(int fallback) => ValueReader.ReadBuiltIn(RawValue, fallback);
+    public int GetValue(int fallback) => ValueReader.ReadInt32(RawValue, fallback);
 
     /// <summary>The value if it is a whole number JavaScript holds exactly (±2⁵³−1), else <paramref name="fallback"/>.</summary>
-    public long GetValue(long fallback) => ValueReader.ReadBuiltIn(RawValue, fallback);
+    public long GetValue(long fallback) => ValueReader.ReadInt64(RawValue, fallback);
 
     /// <summary>The value if it is a number, else <paramref name="fallback"/>.</summary>
-    public double GetValue(double fallback) => ValueReader.ReadBuiltIn(RawValue, fallback);
+    public double GetValue(double fallback) => ValueReader.ReadDouble(RawValue, fallback);
 
     /// <summary>The value if it is a number within <see cref="decimal"/>'s range (converted from the double JavaScript holds), else <paramref name="fallback"/>.</summary>
-    public decimal GetValue(decimal fallback) => ValueReader.ReadBuiltIn(RawValue, fallback);
+    public decimal GetValue(decimal fallback) => ValueReader.ReadDecimal(RawValue, fallback);
 
     /// <summary>The value as JSON, or <paramref name="fallback"/> when it is null.</summary>
-    public JsonElement GetValue(JsonElement fallback) => ValueReader.ReadBuiltIn(RawValue, fallback);
+    public JsonElement GetValue(JsonElement fallback) => ValueReader.ReadElement(RawValue, fallback);
 
     /// <summary>Reads the value as <typeparamref name="T"/>, or returns <paramref name="fallback"/> when it is null or of another type.</summary>
     /// <remarks>

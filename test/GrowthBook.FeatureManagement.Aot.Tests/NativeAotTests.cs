@@ -12,7 +12,8 @@ namespace GrowthBook.FeatureManagement.Aot.Tests;
 /// Core under Native AOT (docs/native-aot.md): test/GrowthBook.FeatureManagement.AotCheck, which evaluates every feature
 /// of two bundled payloads for a few users through the client and through scopes, is published with
 /// <c>PublishAot=true</c> for linux-x64; the publish must report no trim or AOT warning, and the native binary must
-/// print exactly the JIT build's lines.
+/// print exactly the JIT build's lines (the JIT build runs with reflection-based JSON off too: PublishAot writes that into
+/// its runtimeconfig, so both refuse the reflection-based reader alike).
 /// </summary>
 [TestFixture]
 [Category("Aot")]
@@ -77,7 +78,9 @@ public sealed class NativeAotTests
     public void TheNativeBinary_RunsWithoutJit_AndAnswersAsTheJitBuild()
     {
         var lines = _native.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var answers = lines.Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        var parsed = lines.Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        var answers = parsed.Where(line => line.TryGetProperty("feature", out _)).ToList();
+        var refusal = parsed.Single(line => line.TryGetProperty("check", out _));
         Assert.Multiple(() =>
         {
             Assert.That(_native.Stderr, Does.Contain("methods compiled at run time: 0\n"), "the native binary ran compiled ahead of time");
@@ -90,6 +93,8 @@ public sealed class NativeAotTests
             Assert.That(answers.Select(a => a.GetProperty("payload").GetString()).Distinct(), Is.EquivalentTo(new[] { "anchor", "generated" }));
             Assert.That(answers.Select(a => a.GetProperty("user").GetString()).Distinct().Count(), Is.EqualTo(7));
             Assert.That(answers.Select(a => a.GetProperty("source").GetString()).Distinct(), Is.SupersetOf(new[] { "DefaultValue", "Force", "Experiment", "Prerequisite" }));
+            Assert.That(refusal.ToString(), Is.EqualTo("""{"check":"reflection refused","getValue":"InvalidOperationException","attribute":"ArgumentException"}"""),
+                "with reflection off, the reflection-based reader and an attribute of the caller's own type are refused, not answered with a fallback");
             Assert.That(answers.Count(a => a.TryGetProperty("asBanner", out var banner) && banner.GetProperty("maxItems").GetInt32() > 0), Is.GreaterThan(0),
                 "object values read through a source-generated JsonTypeInfo");
         });

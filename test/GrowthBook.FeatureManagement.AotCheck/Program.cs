@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Text;
 using System.Text.Json;
@@ -48,6 +49,12 @@ foreach (var user in Users.All())
     stdout.Write(buffer.WrittenSpan);
     buffer.ResetWrittenCount();
 }
+
+// Reflection is off here (PublishAot turns it off in the JIT build's runtimeconfig too): the reflection-based reader and
+// an attribute of a caller's own type are refused with an exception naming what to use, not answered with a fallback.
+buffer.Write(Encoding.UTF8.GetBytes($"{{\"check\":\"reflection refused\",\"getValue\":\"{Refusals.GetValue(payload)}\",\"attribute\":\"{Refusals.Attribute()}\"}}\n"));
+stdout.Write(buffer.WrittenSpan);
+lines++;
 
 Console.Error.WriteLine($"lines: {lines}");
 Console.Error.WriteLine($"methods compiled at run time: {System.Runtime.JitInfo.GetCompiledMethodCount()}");
@@ -144,6 +151,33 @@ namespace GrowthBook.FeatureManagement.AotCheck
                     new("company", new Dictionary<string, object?> { ["size"] = i * 100, ["plan"] = "business" }),
                 ]);
                 yield return (id, new UserContext { Attributes = attributes, Url = "https://example.com/page?i=" + id });
+            }
+        }
+    }
+
+    /// <summary>The two places Core needs reflection, called where it is off: what each throws.</summary>
+    internal static class Refusals
+    {
+        [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The refusal of the reflection-based reader is what is checked.")]
+        [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "The refusal of the reflection-based reader is what is checked.")]
+        public static string GetValue(GrowthBookPayload payload)
+        {
+            using var scope = new GrowthBookScope(payload);
+            return Thrown(() => scope.GetFeatureValue("feature-0005", Banner.None)); // an object value
+        }
+
+        public static string Attribute() => Thrown(() => GrowthBookAttributes.From([new("banner", Banner.None)]));
+
+        private static string Thrown(Action action)
+        {
+            try
+            {
+                action();
+                return "nothing";
+            }
+            catch (Exception e)
+            {
+                return e.GetType().Name;
             }
         }
     }

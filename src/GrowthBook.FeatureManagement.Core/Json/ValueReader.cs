@@ -18,15 +18,51 @@ internal static class ValueReader
 
     private static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Reads one of the types the engine reads itself (never deserializes).</summary>
-    public static T ReadBuiltIn<T>(FeatureValue value, T fallback)
-        => TryReadBuiltIn(value, fallback, out var result) ? result : fallback;
+    // The typed overloads' readers: non-generic, so a string fallback does not go through shared generic code and each
+    // is small enough to inline. A null value has none of these types, so it gives the fallback.
+    public static bool ReadBoolean(FeatureValue value, bool fallback)
+    {
+        var js = value.Js;
+        return js.Type == JsType.Boolean ? js.BooleanValue : fallback;
+    }
 
-    /// <summary>Reads any type: built-in ones as <see cref="ReadBuiltIn"/>, others deserialized with <paramref name="typeInfo"/>.</summary>
+    public static string? ReadString(FeatureValue value, string? fallback)
+    {
+        var js = value.Js;
+        return js.Type == JsType.String ? js.StringValue : fallback;
+    }
+
+    public static double ReadDouble(FeatureValue value, double fallback)
+    {
+        var js = value.Js;
+        return js.Type == JsType.Number ? js.NumberValue : fallback;
+    }
+
+    public static int ReadInt32(FeatureValue value, int fallback)
+    {
+        var js = value.Js;
+        return IsInt32(js) ? (int)js.NumberValue : fallback;
+    }
+
+    public static long ReadInt64(FeatureValue value, long fallback)
+    {
+        var js = value.Js;
+        return IsSafeInteger(js) ? (long)js.NumberValue : fallback;
+    }
+
+    public static decimal ReadDecimal(FeatureValue value, decimal fallback)
+    {
+        var js = value.Js;
+        return IsDecimal(js) ? (decimal)js.NumberValue : fallback;
+    }
+
+    public static JsonElement ReadElement(FeatureValue value, JsonElement fallback) => value.Js.IsNull ? fallback : value.Element;
+
+    /// <summary>Reads any type: the engine's own types as the typed readers do, others deserialized with <paramref name="typeInfo"/>.</summary>
     public static T Read<T>(FeatureValue value, T fallback, JsonTypeInfo<T> typeInfo)
         => TryReadBuiltIn(value, fallback, out var result) ? result : Deserialize(value.Element, fallback, typeInfo);
 
-    /// <summary>Reads any type: built-in ones as <see cref="ReadBuiltIn"/>, others deserialized by reflection (Web defaults).</summary>
+    /// <summary>Reads any type: the engine's own types as the typed readers do, others deserialized by reflection (Web defaults).</summary>
     /// <exception cref="InvalidOperationException">The type needs reflection, which this app has turned off (trimmed or Native AOT).</exception>
     [RequiresUnreferencedCode(ReflectionMessage)]
     [RequiresDynamicCode(ReflectionMessage)]
@@ -113,7 +149,7 @@ internal static class ValueReader
 
         if (typeof(T) == typeof(int) || typeof(T) == typeof(int?))
         {
-            if (js.Type == JsType.Number && IsWhole(js.NumberValue, int.MinValue, int.MaxValue))
+            if (IsInt32(js))
             {
                 result = (T)(object)(int)js.NumberValue;
             }
@@ -123,7 +159,7 @@ internal static class ValueReader
 
         if (typeof(T) == typeof(long) || typeof(T) == typeof(long?))
         {
-            if (js.Type == JsType.Number && IsWhole(js.NumberValue, -9007199254740991, 9007199254740991))
+            if (IsSafeInteger(js))
             {
                 result = (T)(object)(long)js.NumberValue;
             }
@@ -143,7 +179,7 @@ internal static class ValueReader
 
         if (typeof(T) == typeof(decimal) || typeof(T) == typeof(decimal?))
         {
-            if (js.Type == JsType.Number && double.IsFinite(js.NumberValue) && Math.Abs(js.NumberValue) < 7.9e28)
+            if (IsDecimal(js))
             {
                 result = (T)(object)(decimal)js.NumberValue;
             }
@@ -159,6 +195,13 @@ internal static class ValueReader
 
         return false;
     }
+
+    private static bool IsInt32(in JsValue js) => js.Type == JsType.Number && IsWhole(js.NumberValue, int.MinValue, int.MaxValue);
+
+    // Whole numbers JavaScript holds exactly (±2⁵³−1).
+    private static bool IsSafeInteger(in JsValue js) => js.Type == JsType.Number && IsWhole(js.NumberValue, -9007199254740991, 9007199254740991);
+
+    private static bool IsDecimal(in JsValue js) => js.Type == JsType.Number && double.IsFinite(js.NumberValue) && Math.Abs(js.NumberValue) < 7.9e28;
 
     private static bool IsWhole(double number, double min, double max)
         => number == Math.Floor(number) && number >= min && number <= max;
