@@ -39,7 +39,8 @@ public sealed class GrowthBookFeatureFilter : IFeatureFilter
     /// <summary>Whether the filter's feature (its <c>Feature</c> parameter, else the flag's name) is on for <paramref name="user"/>.</summary>
     internal static async Task<bool> IsOnAsync(GrowthBookClient client, FeatureFilterEvaluationContext context, UserContext user)
     {
-        var key = context.Parameters?.GetValue<string?>("Feature") is { Length: > 0 } configured ? configured : context.FeatureName;
+        // The indexer, not ConfigurationBinder.GetValue: the same string, without the binder's reflection (docs/native-aot.md).
+        var key = context.Parameters?["Feature"] is { Length: > 0 } configured ? configured : context.FeatureName;
         var result = await client.EvalFeatureAsync(key, user, context.CancellationToken).ConfigureAwait(false);
         return result.On;
     }

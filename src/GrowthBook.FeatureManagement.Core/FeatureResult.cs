@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using GrowthBook.FeatureManagement.Json;
 
 namespace GrowthBook.FeatureManagement;
@@ -46,11 +48,51 @@ public sealed class FeatureResult
 
     internal FeatureValue RawValue { get; }
 
+    /// <summary>The value if it is a boolean, else <paramref name="fallback"/>.</summary>
+    public bool GetValue(bool fallback) => ValueReader.ReadBoolean(RawValue, fallback);
+
+    /// <summary>The value if it is a string, else <paramref name="fallback"/>.</summary>
+    [return: NotNullIfNotNull(nameof(fallback))]
+    public string? GetValue(string? fallback) => ValueReader.ReadString(RawValue, fallback);
+
+    /// <summary>The value if it is a whole number in <see cref="int"/>'s range, else <paramref name="fallback"/>.</summary>
+    public int GetValue(int fallback) => ValueReader.ReadInt32(RawValue, fallback);
+
+    /// <summary>The value if it is a whole number JavaScript holds exactly (±2⁵³−1), else <paramref name="fallback"/>.</summary>
+    public long GetValue(long fallback) => ValueReader.ReadInt64(RawValue, fallback);
+
+    /// <summary>The value if it is a number, else <paramref name="fallback"/>.</summary>
+    public double GetValue(double fallback) => ValueReader.ReadDouble(RawValue, fallback);
+
+    /// <summary>The value if it is a number within <see cref="decimal"/>'s range (converted from the double JavaScript holds), else <paramref name="fallback"/>.</summary>
+    public decimal GetValue(decimal fallback) => ValueReader.ReadDecimal(RawValue, fallback);
+
+    /// <summary>The value as JSON, or <paramref name="fallback"/> when it is null.</summary>
+    public JsonElement GetValue(JsonElement fallback) => ValueReader.ReadElement(RawValue, fallback);
+
     /// <summary>Reads the value as <typeparamref name="T"/>, or returns <paramref name="fallback"/> when it is null or of another type.</summary>
     /// <remarks>
     /// Booleans, strings and numbers are read without conversion between JSON types (a string "1" is not the
-    /// number 1); whole-number types take only whole numbers in range; <see cref="JsonElement"/> takes any value;
-    /// other types are deserialized with System.Text.Json, and a value that does not deserialize gives the fallback.
+    /// number 1); whole-number types take only whole numbers in range; <see cref="JsonElement"/> and <see cref="object"/>
+    /// take any value; other types are deserialized with System.Text.Json's reflection (Web defaults), and a value that
+    /// does not deserialize gives the fallback. Trimmed and Native AOT apps use the overload taking a
+    /// <see cref="JsonTypeInfo{T}"/>, or the non-generic overloads, which need no reflection (docs/native-aot.md).
     /// </remarks>
+    /// <exception cref="InvalidOperationException"><typeparamref name="T"/> needs reflection, which this app has turned off (trimmed or Native AOT).</exception>
+    [RequiresUnreferencedCode(ValueReader.ReflectionMessage)]
+    [RequiresDynamicCode(ValueReader.ReflectionMessage)]
     public T GetValue<T>(T fallback) => ValueReader.Read(RawValue, fallback);
+
+    /// <summary>
+    /// Reads the value as <typeparamref name="T"/> as <see cref="GetValue{T}(T)"/> does, deserializing with
+    /// <paramref name="typeInfo"/> (from your <c>JsonSerializerContext</c>) instead of reflection: safe when trimmed and
+    /// under Native AOT. The value is read with <paramref name="typeInfo"/>'s options (<see cref="GetValue{T}(T)"/> uses
+    /// <see cref="JsonSerializerDefaults.Web"/>: give the context <c>[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]</c>
+    /// for the same reading).
+    /// </summary>
+    public T GetValue<T>(T fallback, JsonTypeInfo<T> typeInfo)
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        return ValueReader.Read(RawValue, fallback, typeInfo);
+    }
 }

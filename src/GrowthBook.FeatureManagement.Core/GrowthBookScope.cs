@@ -11,7 +11,7 @@ namespace GrowthBook.FeatureManagement;
 /// a user context, and the experiments already tracked for that user. Creating one costs a few fields; evaluation
 /// reads the shared, immutable payload. Not meant to be shared between threads of different users.
 /// </summary>
-public sealed class GrowthBookScope : IDisposable
+public sealed partial class GrowthBookScope : IDisposable
 {
     private readonly Observer _observer;
     private readonly ITrackingSink? _sink;
@@ -66,9 +66,6 @@ public sealed class GrowthBookScope : IDisposable
 
     /// <summary>Whether the feature's value is falsy (or the feature unknown) for this user.</summary>
     public bool IsOff(string key) => EvalFeature(key).Off;
-
-    /// <summary>The feature's value as <typeparamref name="T"/>, or <paramref name="fallback"/> when it is null, unknown, or of another type.</summary>
-    public T GetFeatureValue<T>(string key, T fallback) => EvalFeature(key).GetValue(fallback);
 
     /// <summary>Evaluates a feature: its value, and why.</summary>
     public FeatureResult EvalFeature(string key)

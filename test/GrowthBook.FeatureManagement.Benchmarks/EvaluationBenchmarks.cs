@@ -49,6 +49,10 @@ public class EvaluationBenchmarks
     [Benchmark]
     public bool BoolFlag() => _scopes[_next = (_next + 1) & Mask].IsOn(AnchorPayload.BoolFlag);
 
+    /// <summary>The same feature's value read as a .NET type (the typed reader over the evaluation).</summary>
+    [Benchmark]
+    public bool BoolValue() => _scopes[_next = (_next + 1) & Mask].GetFeatureValue(AnchorPayload.BoolFlag, false);
+
     /// <summary>One force rule with <c>{"country":{"$in":["US","CA"]},"age":{"$gt":18}}</c> that matches.</summary>
     [Benchmark]
     public bool TargetedFlag() => _scopes[_next = (_next + 1) & Mask].IsOn(AnchorPayload.TargetedFlag);

@@ -214,10 +214,26 @@ internal static class LargePayloadGenerator
     private static void Rules<T>(Utf8JsonWriter w, T defaultValue, Action writeRules)
     {
         w.WritePropertyName("defaultValue");
-        JsonSerializer.Serialize(w, defaultValue);
+        WriteScalar(w, defaultValue);
         w.WriteStartArray("rules");
         writeRules();
         w.WriteEndArray();
+    }
+
+    // Without System.Text.Json's reflection, so the AOT check app (which links this file) compiles it under Native AOT.
+    private static void WriteScalar<T>(Utf8JsonWriter w, T value)
+    {
+        switch (value)
+        {
+            case bool b:
+                w.WriteBooleanValue(b);
+                break;
+            case string s:
+                w.WriteStringValue(s);
+                break;
+            default:
+                throw new ArgumentException($"{typeof(T)} is not a scalar the generator writes", nameof(value));
+        }
     }
 
     private static void ForceRule<T>(Utf8JsonWriter w, int feature, int rule, T force, Action writeCondition)
@@ -228,7 +244,7 @@ internal static class LargePayloadGenerator
         writeCondition();
         w.WriteEndObject();
         w.WritePropertyName("force");
-        JsonSerializer.Serialize(w, force);
+        WriteScalar(w, force);
         w.WriteEndObject();
     }
 

@@ -135,30 +135,9 @@ public sealed class PackedPackagesTests
 
     private static async Task<string> RunAsync(string directory, CancellationToken cancellationToken, string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        try
-        {
-            await process.WaitForExitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        var output = await stdout;
-        Assert.That(process.ExitCode, Is.Zero, $"dotnet {string.Join(' ', arguments)} failed:\n{output}\n{await stderr}");
-        return output;
+        var run = await ChildProcess.RunAsync("dotnet", arguments, directory, cancellationToken);
+        Assert.That(run.ExitCode, Is.Zero, $"dotnet {string.Join(' ', arguments)} failed:\n{run.Stdout}\n{run.Stderr}");
+        return run.Stdout;
     }
 
     private static string RepositoryRoot()

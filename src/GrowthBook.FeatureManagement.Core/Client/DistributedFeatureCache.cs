@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GrowthBook.FeatureManagement.Json;
 using Microsoft.Extensions.Caching.Distributed;
 
 namespace GrowthBook.FeatureManagement;
@@ -22,7 +23,7 @@ public sealed class DistributedFeatureCache(IDistributedCache cache) : IFeatureC
 
         try
         {
-            return JsonSerializer.Deserialize<CachedFeatures>(bytes);
+            return JsonSerializer.Deserialize(bytes, GrowthBookJsonContext.Default.CachedFeatures);
         }
         catch (JsonException)
         {
@@ -34,7 +35,7 @@ public sealed class DistributedFeatureCache(IDistributedCache cache) : IFeatureC
     public async ValueTask SetAsync(string key, CachedFeatures value, TimeSpan timeToLive, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(value);
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(value);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(value, GrowthBookJsonContext.Default.CachedFeatures);
         await cache.SetAsync(key, bytes, new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = timeToLive }, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -12,7 +12,7 @@ namespace GrowthBook.FeatureManagement;
 /// keeps it current (stale-while-revalidate, polling or streaming), and evaluates features and experiments for any
 /// number of concurrent users, each call with its own <see cref="UserContext"/>. All users share one compiled payload.
 /// </summary>
-public sealed class GrowthBookClient : IAsyncDisposable, IDisposable, ITrackingSink
+public sealed partial class GrowthBookClient : IAsyncDisposable, IDisposable, ITrackingSink
 {
     private readonly GrowthBookClientOptions _options;
     private readonly PayloadStore _store;
@@ -329,9 +329,6 @@ public sealed class GrowthBookClient : IAsyncDisposable, IDisposable, ITrackingS
 
     /// <summary>Whether the feature's value is falsy (or the feature unknown) for the user.</summary>
     public bool IsOff(string key, UserContext user) => EvalFeature(key, user).Off;
-
-    /// <summary>The feature's value as <typeparamref name="T"/> for the user, or <paramref name="fallback"/> when null, unknown or of another type.</summary>
-    public T GetFeatureValue<T>(string key, T fallback, UserContext user) => EvalFeature(key, user).GetValue(fallback);
 
     /// <summary>Runs an inline experiment for a user.</summary>
     public ExperimentResult Run(Experiment experiment, UserContext user)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using GrowthBook.FeatureManagement.Json;
 using Microsoft.Extensions.Logging;
 
 namespace GrowthBook.FeatureManagement.Client;
@@ -47,7 +48,7 @@ internal sealed class RemoteEvaluator(GrowthBookClientOptions options, HttpClien
         try
         {
             using var timeout = new CancellationTokenSource(options.RequestTimeout, time);
-            using var request = new HttpRequestMessage(HttpMethod.Post, $"{options.EffectiveApiHost}/api/eval/{options.ClientKey}") { Content = JsonContent.Create(body) };
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"{options.EffectiveApiHost}/api/eval/{options.ClientKey}") { Content = JsonContent.Create(body, GrowthBookJsonContext.Default.JsonObject) };
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
@@ -87,7 +88,7 @@ internal sealed class RemoteEvaluator(GrowthBookClientOptions options, HttpClien
         var forcedFeatures = new JsonArray();
         foreach (var (key, value) in user.ForcedFeatureValues ?? new Dictionary<string, object?>())
         {
-            forcedFeatures.Add(new JsonArray(JsonValue.Create(key), JsonNode.Parse(Json.JsJson.FromObject(value).ToJson())));
+            forcedFeatures.Add((JsonNode)new JsonArray(JsonValue.Create(key), JsonNode.Parse(JsJson.FromObject(value).ToJson())));
         }
 
         var forcedVariations = new JsonObject();

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -153,7 +154,11 @@ internal static class JsJson
         return sb.ToString();
     }
 
-    /// <summary>Converts a .NET value (primitives, strings, JSON types, dictionaries, sequences, or anything System.Text.Json serializes).</summary>
+    /// <summary>
+    /// Converts a .NET value (primitives, strings, JSON types, dictionaries, sequences, or anything System.Text.Json
+    /// serializes by reflection, where the app allows reflection: docs/native-aot.md).
+    /// </summary>
+    /// <exception cref="ArgumentException">The value needs reflection, which this app has turned off (trimmed or Native AOT).</exception>
     public static JsValue FromObject(object? value) => FromObject(value, 0);
 
     private static JsValue FromObject(object? value, int depth)
@@ -183,7 +188,7 @@ internal static class JsJson
             case JsonDocument document:
                 return FromElement(document.RootElement);
             case JsonNode node:
-                return FromElement(JsonSerializer.SerializeToElement(node));
+                return FromElement(JsonSerializer.SerializeToElement(node, GrowthBookJsonContext.Default.JsonNode));
             case Guid g:
                 return JsValue.String(g.ToString());
             case DateTimeOffset dto:
@@ -232,7 +237,25 @@ internal static class JsJson
             return JsValue.Array([.. items]);
         }
 
-        return FromElement(JsonSerializer.SerializeToElement(value, value.GetType()));
+        return FromElement(SerializeByReflection(value));
+    }
+
+    // Objects of the caller's own types (records, anonymous types) need System.Text.Json's reflection. Trimmed and Native
+    // AOT apps have it off (the SDK's ILLink targets set JsonSerializerIsReflectionEnabledByDefault=false under
+    // PublishTrimmed, which PublishAot implies): there the value is refused with what to pass instead.
+    [UnconditionalSuppressMessage("Trimming", "IL2026:RequiresUnreferencedCode", Justification = "Reached only when reflection-based serialization is enabled, which trimmed and AOT apps turn off.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050:RequiresDynamicCode", Justification = "Reached only when reflection-based serialization is enabled, which Native AOT apps turn off.")]
+    private static JsonElement SerializeByReflection(object value)
+    {
+        if (!JsonSerializer.IsReflectionEnabledByDefault)
+        {
+            throw new ArgumentException(
+                $"A value of type {value.GetType()} cannot be turned into JSON here: this app has reflection-based System.Text.Json turned off "
+                + "(trimmed or Native AOT). Pass a JsonElement (JsonSerializer.SerializeToElement(value, YourJsonContext.Default.YourType)), "
+                + "a dictionary, a sequence or primitive values instead (docs/native-aot.md).");
+        }
+
+        return JsonSerializer.SerializeToElement(value, value.GetType());
     }
 
     /// <summary>An immutable <see cref="JsonElement"/> holding the same JSON (its text is <see cref="Stringify(in JsValue)"/>'s).</summary>
