@@ -15,6 +15,11 @@ public sealed partial class GrowthBookScope : IDisposable
 {
     private readonly Observer _observer;
     private readonly ITrackingSink? _sink;
+    private Action<Experiment, ExperimentResult>? _onExperimentViewed;
+    private Action<string, FeatureResult>? _onFeatureUsage;
+    private Func<Experiment, ExperimentResult, CancellationToken, ValueTask>? _onExperimentViewedAsync;
+    private Func<string, FeatureResult, CancellationToken, ValueTask>? _onFeatureUsageAsync;
+    private bool _hasCallbacks; // any of the four: one field test per evaluation instead of four
     private StickyBucketState? _sticky;
     private PendingSaves? _saves; // only for LoadStickyBucketsAsync's own store: creating a scope stays cheap
 
@@ -41,19 +46,19 @@ public sealed partial class GrowthBookScope : IDisposable
     public UserContext User { get; set; }
 
     /// <summary>Called once per user, experiment and variation when the user is put in an experiment. Exceptions it throws are logged, never thrown.</summary>
-    public Action<Experiment, ExperimentResult>? OnExperimentViewed { get; set; }
+    public Action<Experiment, ExperimentResult>? OnExperimentViewed { get => _onExperimentViewed; set => SetCallback(ref _onExperimentViewed, value); }
 
     /// <summary>Called when a feature is evaluated (not for forced overrides). Exceptions it throws are logged, never thrown.</summary>
-    public Action<string, FeatureResult>? OnFeatureUsage { get; set; }
+    public Action<string, FeatureResult>? OnFeatureUsage { get => _onFeatureUsage; set => SetCallback(ref _onFeatureUsage, value); }
 
     /// <summary>
     /// Like <see cref="OnExperimentViewed"/> (same dedupe), async: run in the background — on the queue of the client that
     /// created the scope, on the thread pool otherwise — never awaited by evaluation.
     /// </summary>
-    public Func<Experiment, ExperimentResult, CancellationToken, ValueTask>? OnExperimentViewedAsync { get; set; }
+    public Func<Experiment, ExperimentResult, CancellationToken, ValueTask>? OnExperimentViewedAsync { get => _onExperimentViewedAsync; set => SetCallback(ref _onExperimentViewedAsync, value); }
 
     /// <summary>Like <see cref="OnFeatureUsage"/>, async: run in the background, never awaited by evaluation.</summary>
-    public Func<string, FeatureResult, CancellationToken, ValueTask>? OnFeatureUsageAsync { get; set; }
+    public Func<string, FeatureResult, CancellationToken, ValueTask>? OnFeatureUsageAsync { get => _onFeatureUsageAsync; set => SetCallback(ref _onFeatureUsageAsync, value); }
 
     /// <summary>
     /// Where this scope's callback failures and sticky-bucket save failures are logged; a client's scope defaults to
@@ -107,6 +112,13 @@ public sealed partial class GrowthBookScope : IDisposable
     /// <summary>The sticky-bucket documents as this scope knows them (loaded, plus assignments made since).</summary>
     public IReadOnlyDictionary<string, StickyAssignmentsDocument> GetStickyBucketAssignmentDocs()
         => _sticky?.Snapshot() ?? new Dictionary<string, StickyAssignmentsDocument>();
+
+    private void SetCallback<T>(ref T? field, T? value)
+        where T : Delegate
+    {
+        field = value;
+        _hasCallbacks = _onExperimentViewed is not null || _onFeatureUsage is not null || _onExperimentViewedAsync is not null || _onFeatureUsageAsync is not null;
+    }
 
     /// <summary>Stops callbacks; the scope holds nothing else that needs releasing.</summary>
     public void Dispose()
@@ -184,9 +196,7 @@ public sealed partial class GrowthBookScope : IDisposable
         // Created on the first exposure: most scopes never track one, and creating a scope stays cheap.
         private HashSet<string>? _tracked;
 
-        public bool IsActive => scope.OnExperimentViewed is not null || scope.OnFeatureUsage is not null
-            || scope.OnExperimentViewedAsync is not null || scope.OnFeatureUsageAsync is not null
-            || (scope._sink is { } sink ? sink.IsTracking : GrowthBookInstruments.IsObserving);
+        public bool IsActive => scope._hasCallbacks || (scope._sink is { } sink ? sink.IsTracking : GrowthBookInstruments.IsObserving);
 
         public void OnExperimentViewed(Experiment experiment, ExperimentResult result)
         {
