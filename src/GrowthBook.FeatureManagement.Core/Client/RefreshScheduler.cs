@@ -31,7 +31,6 @@ internal sealed class RefreshScheduler : IStreamListener, IAsyncDisposable
     private readonly List<Task> _loops = [];
     private readonly List<Task> _fetches = [];     // every fetch under way, answered or not (guarded by _gate)
     private Task<bool>? _unanswered;              // the fetch whose answer has not arrived: a caller now shares it
-    private int _fetchCount;
     private StreamLoop? _stream;
     private long _backoffUntil = long.MinValue;   // timestamps; guarded by _gate
     private long _retryAfterUntil = long.MinValue;
@@ -79,7 +78,16 @@ internal sealed class RefreshScheduler : IStreamListener, IAsyncDisposable
     public DateTimeOffset? LastErrorAt => _lastError is null ? null : Ticks(Interlocked.Read(ref _lastErrorTicks));
 
     /// <summary>Whether a fetch is under way.</summary>
-    public bool IsRefreshing => Volatile.Read(ref _fetchCount) > 0;
+    public bool IsRefreshing
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _fetches.Count > 0;
+            }
+        }
+    }
 
     /// <summary>Called by every evaluation: a stale payload is served as it is and revalidated in the background. One field test when there is nothing to do.</summary>
     public void OnRead()
@@ -165,7 +173,6 @@ internal sealed class RefreshScheduler : IStreamListener, IAsyncDisposable
             fetch = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             _unanswered = fetch.Task;
             _fetches.Add(fetch.Task);
-            _fetchCount++;
         }
 
         _ = RunFetchAsync(fetch);
@@ -201,7 +208,6 @@ internal sealed class RefreshScheduler : IStreamListener, IAsyncDisposable
         {
             Answered(fetch.Task);
             _fetches.Remove(fetch.Task);
-            _fetchCount--;
         }
 
         fetch.SetResult(succeeded);
