@@ -57,15 +57,26 @@ public sealed class CustomPayloadSourceTests : ClientTestBase
         options.BootstrapPayload = TestPayloads.Flags("2031-01-01T00:00:00Z", ("color", "from-bootstrap"));
         options.RefreshStrategy = RefreshStrategy.Polling;
         options.CacheTtl = TimeSpan.FromMilliseconds(1);
-        var client = CreateClient(options);
+        var time = NewClock();
+        var client = CreateClient(options, time: time);
 
         Assert.That((await client.InitializeAsync()).Status, Is.EqualTo(InitializationStatus.Custom));
         Assert.That(await client.RefreshAsync(), Is.False, "nothing to fetch");
         for (var i = 0; i < 20; i++)
         {
+            time.Advance(options.PollingInterval); // a polling interval each step, the payload stale throughout
             Assert.That(Value(client, "color"), Is.EqualTo("from-source")); // evaluations of a stale payload would revalidate
-            await Task.Delay(10);
         }
+
+        // The control: the same options and the same clock steps without the source do ask the API.
+        var controlServer = await StartServerAsync(TestPayloads.Flags("2030-01-01T00:00:00Z", ("color", "from-api")));
+        var controlOptions = OptionsFor(controlServer);
+        controlOptions.RefreshStrategy = RefreshStrategy.Polling;
+        controlOptions.CacheTtl = options.CacheTtl;
+        var controlTime = NewClock();
+        var control = CreateClient(controlOptions, time: controlTime);
+        await control.InitializeAsync();
+        await AdvanceUntil(controlTime, () => controlServer.FeatureRequests >= 2, "the control client to poll", options.PollingInterval);
 
         Assert.That(server.TotalRequests, Is.Zero);
     }
