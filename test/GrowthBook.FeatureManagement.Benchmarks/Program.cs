@@ -9,6 +9,8 @@ namespace GrowthBook.FeatureManagement.Benchmarks;
 /// times configuration flags through Microsoft.FeatureManagement alone and delegated through GrowthBook, in alternation;
 /// <c>--requests</c> the whole requests of <see cref="RequestBenchmarks"/>, in alternation.
 /// <c>--retained</c> prints the memory each scale payload keeps alive (<see cref="RetainedMemory"/>).
+/// <c>--versus DIR</c> times this build's benchmarks against another build's, interleaved in one process
+/// (<see cref="BuildComparison"/>).
 /// </summary>
 public static class Program
 {
@@ -27,6 +29,11 @@ public static class Program
         if (args.Contains("--delegation", StringComparer.Ordinal))
         {
             return DelegationComparison.Run(Console.Out);
+        }
+
+        if (args.Contains("--versus", StringComparer.Ordinal))
+        {
+            return BuildComparison.Run(args, Console.Out);
         }
 
         if (args.Contains("--requests", StringComparer.Ordinal))
