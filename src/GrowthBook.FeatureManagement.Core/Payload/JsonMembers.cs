@@ -19,8 +19,11 @@ internal abstract class JsonMembers
     /// <summary>Whether the member is present (even as null).</summary>
     public abstract bool Contains(Member member);
 
-    /// <summary>The member's JSON text as it appears in the payload, when known; empty otherwise.</summary>
-    public virtual ReadOnlySpan<byte> Json(Member member) => default;
+    /// <summary>
+    /// The member's JSON text as it appears in the payload, when known; empty otherwise. It is a part of the text being
+    /// compiled, which stays unchanged until the compilation ends (so a <see cref="TextTable{T}"/> may keep it as a key).
+    /// </summary>
+    public virtual ReadOnlyMemory<byte> Json(Member member) => default;
 
     public JsValue this[Member member] => TryGetValue(member, out var value) ? value : JsValue.Null;
 

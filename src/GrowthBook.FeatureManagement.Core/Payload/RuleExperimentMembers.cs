@@ -54,7 +54,7 @@ internal sealed class RuleExperimentMembers : JsonMembers
         _ => Copies(member),
     };
 
-    public override ReadOnlySpan<byte> Json(Member member) => member switch
+    public override ReadOnlyMemory<byte> Json(Member member) => member switch
     {
         Member.Key => default,
         Member.Variations => _rule.Json(_variations),

@@ -59,7 +59,7 @@ internal sealed class SharedValues
     public FeatureValue[] Variations(JsonMembers source, Member member)
     {
         var text = source.Json(member);
-        if (!text.IsEmpty && _variationsByText.TryGetValue(text, out var known))
+        if (!text.IsEmpty && _variationsByText.TryGetValue(text.Span, out var known))
         {
             return known;
         }
@@ -102,7 +102,7 @@ internal sealed class SharedValues
         }
 
         var text = source.Json(member);
-        if (!text.IsEmpty && _numbersByText.TryGetValue(text, out var known))
+        if (!text.IsEmpty && _numbersByText.TryGetValue(text.Span, out var known))
         {
             return known;
         }
@@ -157,7 +157,7 @@ internal sealed class SharedValues
         }
 
         var text = source.Json(Member.Meta);
-        if (!text.IsEmpty && _metaByText.TryGetValue(text, out var known))
+        if (!text.IsEmpty && _metaByText.TryGetValue(text.Span, out var known))
         {
             return known;
         }

@@ -106,9 +106,9 @@ internal sealed class StreamedMembers(JsonValueReader values) : JsonMembers
 
     public override bool Contains(Member member) => _entries[(int)member].Stamp == _stamp;
 
-    public override ReadOnlySpan<byte> Json(Member member)
+    public override ReadOnlyMemory<byte> Json(Member member)
     {
         ref var entry = ref _entries[(int)member];
-        return entry.Stamp == _stamp ? _json.Span[entry.Start..entry.End] : default;
+        return entry.Stamp == _stamp ? _json[entry.Start..entry.End] : default;
     }
 }

@@ -5,8 +5,9 @@ namespace GrowthBook.FeatureManagement.Payload;
 /// <summary>
 /// A hash table keyed by UTF-8 text, looked up without allocating: what the compiler has already made of a given piece
 /// of a payload's text (a string, a condition, a list of variations), so that text repeated on thousands of features is
-/// turned into objects once. Keys are copied into chunks of growing size (never moved). Lives for one compilation;
-/// allocates nothing until the first key is added.
+/// turned into objects once. A key given as a span is copied into chunks of growing size (never moved); one given as
+/// memory (a part of the text being compiled, unchanged until the compilation ends) is kept as it is. Lives for one
+/// compilation; allocates nothing until the first key is added.
 /// </summary>
 /// <remarks>
 /// Hostile text cannot make lookups slow: the hash is seeded at random per process, and a chain that reaches
@@ -30,9 +31,7 @@ internal sealed class TextTable<T>
     {
         public uint Hash;
         public int Next; // 1 + index of the next entry in the chain; 0: none
-        public byte[] Chunk;
-        public int Start;
-        public int Length;
+        public ReadOnlyMemory<byte> Key;
         public T Value;
     }
 
@@ -46,7 +45,7 @@ internal sealed class TextTable<T>
             for (var i = _buckets[hash & (uint)(_buckets.Length - 1)]; i != 0; i = _entries[i - 1].Next)
             {
                 ref var entry = ref _entries[i - 1];
-                if (entry.Hash == hash && key.SequenceEqual(entry.Chunk.AsSpan(entry.Start, entry.Length)))
+                if (entry.Hash == hash && key.SequenceEqual(entry.Key.Span))
                 {
                     value = entry.Value;
                     return true;
@@ -58,23 +57,12 @@ internal sealed class TextTable<T>
         return false;
     }
 
-    /// <summary>Adds <paramref name="key"/> (not in the table yet), unless its chain is full.</summary>
+    /// <summary>Adds a copy of <paramref name="key"/> (not in the table yet), unless its chain is full.</summary>
     public void Add(ReadOnlySpan<byte> key, T value)
     {
-        if (_count == _entries.Length)
+        if (FreeBucket(key, out var hash) is not { } bucket)
         {
-            Grow();
-        }
-
-        var hash = Hash(key);
-        ref var bucket = ref _buckets[hash & (uint)(_buckets.Length - 1)];
-        var chain = 0;
-        for (var i = bucket; i != 0; i = _entries[i - 1].Next)
-        {
-            if (++chain == MaxChain)
-            {
-                return;
-            }
+            return;
         }
 
         if (_chunkUsed + key.Length > _chunk.Length)
@@ -85,9 +73,48 @@ internal sealed class TextTable<T>
         }
 
         key.CopyTo(_chunk.AsSpan(_chunkUsed));
-        _entries[_count] = new Entry { Hash = hash, Next = bucket, Chunk = _chunk, Start = _chunkUsed, Length = key.Length, Value = value };
+        Insert(bucket, hash, _chunk.AsMemory(_chunkUsed, key.Length), value);
         _chunkUsed += key.Length;
-        bucket = ++_count;
+    }
+
+    /// <summary>
+    /// Adds <paramref name="key"/> (not in the table yet) without copying it, unless its chain is full: its memory must
+    /// stay unchanged for the table's life (a part of the text being compiled).
+    /// </summary>
+    public void Add(ReadOnlyMemory<byte> key, T value)
+    {
+        if (FreeBucket(key.Span, out var hash) is { } bucket)
+        {
+            Insert(bucket, hash, key, value);
+        }
+    }
+
+    // The bucket the key goes into, or null when its chain is full.
+    private int? FreeBucket(ReadOnlySpan<byte> key, out uint hash)
+    {
+        if (_count == _entries.Length)
+        {
+            Grow();
+        }
+
+        hash = Hash(key);
+        var bucket = (int)(hash & (uint)(_buckets.Length - 1));
+        var chain = 0;
+        for (var i = _buckets[bucket]; i != 0; i = _entries[i - 1].Next)
+        {
+            if (++chain == MaxChain)
+            {
+                return null;
+            }
+        }
+
+        return bucket;
+    }
+
+    private void Insert(int bucket, uint hash, ReadOnlyMemory<byte> key, T value)
+    {
+        _entries[_count] = new Entry { Hash = hash, Next = _buckets[bucket], Key = key, Value = value };
+        _buckets[bucket] = ++_count;
     }
 
     private static uint Hash(ReadOnlySpan<byte> key) => (uint)XxHash3.HashToUInt64(key, Seed);

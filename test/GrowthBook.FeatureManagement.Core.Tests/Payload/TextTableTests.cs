@@ -38,6 +38,25 @@ public sealed class TextTableTests
     }
 
     [Test]
+    public void AKeyGivenAsMemory_IsKeptWithoutACopy_AndFoundByItsBytes()
+    {
+        var text = Encoding.UTF8.GetBytes("{\"a\":1}{\"b\":2}");
+        var table = new TextTable<int>();
+        table.Add(text.AsMemory(0, 7), 1);
+        table.Add(text.AsMemory(7, 7), 2);
+        Assert.Multiple(() =>
+        {
+            Assert.That(table.TryGetValue("{\"a\":1}"u8, out var a) && a == 1, Is.True);
+            Assert.That(table.TryGetValue("{\"b\":2}"u8, out var b) && b == 2, Is.True);
+            Assert.That(table.TryGetValue("{\"a\":1}{"u8, out _), Is.False, "only the bytes the memory covers");
+        });
+
+        // Kept, not copied: the text the key is a part of is the key (the compiler leaves its text unchanged while a table lives).
+        text[5] = (byte)'9';
+        Assert.That(table.TryGetValue("{\"a\":1}"u8, out _), Is.False);
+    }
+
+    [Test]
     public void AnUnusedTable_IsOneSmallObject_AndFindsNothing()
     {
         new TextTable<string>().TryGetValue("warm-up"u8, out _); // static setup and JIT outside the measurement
