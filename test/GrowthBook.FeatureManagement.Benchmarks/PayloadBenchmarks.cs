@@ -12,11 +12,29 @@ public class PayloadBenchmarks
 
     private byte[] _payload1000 = null!;
     private byte[] _anchor = null!;
+    private byte[] _anchorMinified = null!;
+    private byte[] _anchorWithoutConditions = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         _anchor = System.Text.Encoding.UTF8.GetBytes(AnchorPayload.ReadJson());
+        var anchor = System.Text.Json.Nodes.JsonNode.Parse(_anchor)!;
+        _anchorMinified = System.Text.Encoding.UTF8.GetBytes(anchor.ToJsonString());
+        foreach (var feature in anchor["features"]!.AsObject())
+        {
+            foreach (var rule in feature.Value!["rules"]?.AsArray() ?? [])
+            {
+                rule!.AsObject().Remove("condition");
+            }
+        }
+
+        _anchorWithoutConditions = System.Text.Encoding.UTF8.GetBytes(anchor.ToJsonString());
+        if (GrowthBookPayload.Parse(_anchorMinified).FeatureKeys.Count != 4 || GrowthBookPayload.Parse(_anchorWithoutConditions).Warnings.Count != 0)
+        {
+            throw new InvalidOperationException("The anchor's variants did not compile as the anchor does.");
+        }
+
         _payload1000 = LargePayloadGenerator.Generate(FeatureCount);
         Verify(GrowthBookPayload.Parse(_payload1000));
         Console.WriteLine($"// Generated payload: {FeatureCount} features, {_payload1000.Length:N0} bytes of UTF-8 JSON.");
@@ -28,6 +46,14 @@ public class PayloadBenchmarks
     /// <summary>The four-feature anchor payload, the same work as the other SDKs' parse numbers.</summary>
     [Benchmark]
     public GrowthBookPayload ParseAndCompileAnchor() => GrowthBookPayload.Parse(_anchor);
+
+    /// <summary>The anchor payload without its indentation: what stepping over whitespace costs.</summary>
+    [Benchmark]
+    public GrowthBookPayload ParseAndCompileAnchorMinified() => GrowthBookPayload.Parse(_anchorMinified);
+
+    /// <summary>The minified anchor payload without its rules' conditions: what compiling the conditions costs.</summary>
+    [Benchmark]
+    public GrowthBookPayload ParseAndCompileAnchorWithoutConditions() => GrowthBookPayload.Parse(_anchorWithoutConditions);
 
     /// <summary>Every feature compiled without warnings, and evaluating them all exercises every kind of rule.</summary>
     private static void Verify(GrowthBookPayload payload)
