@@ -98,6 +98,35 @@ public sealed class StreamedCompileTests
     }
 
     [Test]
+    public void ACompiledPayload_DoesNotKeepTheTextItWasCompiledFrom()
+    {
+        // The compiler shares conditions and variations by their text, kept by reference into the payload's bytes while
+        // it compiles; none of that may outlive the compilation.
+        var (payload, text) = ParseAndForget("""
+            {"a":{"defaultValue":0,"rules":[{"condition":{"country":"US"},"force":1},{"condition":{"country":"US"},"force":2}]},
+             "e":{"defaultValue":0,"rules":[{"key":"e","variations":[1,2],"meta":[{"key":"x"},{"key":"y"}],"condition":{"country":"US"}}]},
+             "f":{"defaultValue":0,"rules":[{"key":"f","variations":[1,2],"meta":[{"key":"x"},{"key":"y"}]}]}}
+            """);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        using var scope = new GrowthBookScope(payload, User);
+        Assert.Multiple(() =>
+        {
+            Assert.That(text.TryGetTarget(out _), Is.False, "the payload's bytes were collected");
+            Assert.That(scope.GetFeatureValue("a", -1), Is.EqualTo(1));
+            Assert.That(scope.EvalFeature("e").Experiment!.Condition, Is.Not.Null, "the experiment still reports its condition");
+        });
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static (GrowthBookPayload Payload, WeakReference<byte[]> Text) ParseAndForget(string features)
+    {
+        var bytes = Encoding.UTF8.GetBytes("{\"features\":" + features + "}");
+        return (GrowthBookPayload.Parse(bytes), new WeakReference<byte[]>(bytes));
+    }
+
+    [Test]
     public void DeepValues_AreCutAtTheSameDepthCountedFromTheFeature_InDefaultsAndRulesAlike()
     {
         var deep = new string('[', 300) + new string(']', 300);
