@@ -41,10 +41,9 @@ public sealed class CookieStickyBucketingTests
             Assert.That(document.GetProperty("assignments").GetProperty("checkout-exp__0").GetString(), Is.EqualTo("0"));
         });
 
-        // GrowthBook flips the weights; the host picks the change up.
-        await SwitchToTreatmentAsync(api, http);
+        // GrowthBook flips the weights; the host picks the change up and a new visitor gets the treatment.
+        await SwitchToTreatmentAsync(api, app, http);
 
-        Assert.That((await VariantAsync(http, cookies: null)).Name, Is.EqualTo("1"), "a new visitor gets the new weights");
         for (var i = 0; i < 3; i++)
         {
             Assert.That((await VariantAsync(http, cookies)).Name, Is.EqualTo("0"), "the returning visitor keeps their variation");
@@ -96,7 +95,7 @@ public sealed class CookieStickyBucketingTests
         Assert.That(first, Is.EqualTo("0"));
         Assert.That(() => JsonDocument.Parse(WebEncoders.Base64UrlDecode(cookies["gbStickyBuckets"])), Throws.InstanceOf<JsonException>(), "not readable JSON");
 
-        await SwitchToTreatmentAsync(api, http);
+        await SwitchToTreatmentAsync(api, app, http);
 
         // The visitor's own (protected) cookies keep them in 0; a document forged in the plain format, for a visitor
         // whose anonymous id is genuine, is ignored and replaced.
@@ -116,15 +115,13 @@ public sealed class CookieStickyBucketingTests
         });
     }
 
-    // GrowthBook flips the weights to the treatment; returns once a new visitor gets it.
-    private static async Task SwitchToTreatmentAsync(FakeGrowthBookApi api, HttpClient http)
+    // GrowthBook flips the weights to the treatment and the app fetches them (it refreshes only when told: RefreshStrategy
+    // None); fails unless a new visitor then gets the treatment.
+    private static async Task SwitchToTreatmentAsync(FakeGrowthBookApi api, TestAppFactory app, HttpClient http)
     {
         api.Payload = StickyTestPayloads.AllTreatment;
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while ((await VariantAsync(http, cookies: null)).Name != "1" && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        Assert.That(await app.Services.GetRequiredService<GrowthBookClient>().RefreshAsync(), Is.True, "the app fetched the new weights");
+        Assert.That((await VariantAsync(http, cookies: null)).Name, Is.EqualTo("1"), "a new visitor gets the new weights");
     }
 
     private static TestAppFactory StartApp(FakeGrowthBookApi api, bool protect) => new(new TestAppSettings
@@ -133,8 +130,7 @@ public sealed class CookieStickyBucketingTests
         {
             ["ClientKey"] = FakeGrowthBookApi.ClientKey,
             ["ApiHost"] = api.Url,
-            ["CacheTtl"] = "00:00:00.100",
-            ["RefreshStrategy"] = "StaleWhileRevalidate",
+            ["RefreshStrategy"] = "None",
         },
         GrowthBookSetup = growthBook => growthBook
             .WithHttpContext(o => o.ProtectAnonymousId = protect)

@@ -12,17 +12,29 @@ namespace GrowthBook.FeatureManagement.Client;
 /// </summary>
 internal sealed class BootstrapSource(GrowthBookClientOptions options, PayloadStore store, TimeProvider time, ILogger logger)
 {
-    // Editors write in several steps: a reload waits this long after a file event before reading.
-    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(100);
+    /// <summary>Editors write in several steps: a reload waits this long (on the client's clock) after a file event before reading.</summary>
+    internal static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(100);
 
     private readonly SemaphoreSlim _reloading = new(1, 1);
     private readonly CancellationTokenSource _lifetime = new();
     private FileSystemWatcher? _watcher;
+    private int _eventsReceived, _renamesReceived, _eventsPending;
     private byte[]? _lastHash; // of the file content last offered (only touched while _reloading is held, or before watching)
     private int _disposed;
 
     /// <summary>The last error reading the file, for health and the initialisation result.</summary>
     public Exception? LastError { get; private set; }
+
+    /// <summary>
+    /// The file events received so far, the renames among them, and how many are still waiting for the settle time or
+    /// being read (for tests: a test moves a fake clock past the wait of an event it has seen counted, and knows when every
+    /// event it caused has been handled).
+    /// </summary>
+    internal (int Received, int Renames, int Pending) FileEvents
+        => (Volatile.Read(ref _eventsReceived), Volatile.Read(ref _renamesReceived), Volatile.Read(ref _eventsPending));
+
+    /// <summary>Whether the file is watched (for tests).</summary>
+    internal bool Watching => Volatile.Read(ref _watcher) is not null;
 
     /// <summary>Offers the bootstrap payload (if any) and starts watching the file. True when a payload is now served from it.</summary>
     public bool Load()
@@ -54,27 +66,43 @@ internal sealed class BootstrapSource(GrowthBookClientOptions options, PayloadSt
         {
             NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.FileName | NotifyFilters.CreationTime,
         };
-        FileSystemEventHandler reload = (_, _) => _ = ReloadAsync(full);
+        FileSystemEventHandler reload = (_, e) => _ = ReloadAsync(full, e.ChangeType);
         watcher.Changed += reload;
         watcher.Created += reload;
-        watcher.Renamed += (_, _) => _ = ReloadAsync(full);
+        watcher.Renamed += (_, e) => _ = ReloadAsync(full, e.ChangeType);
         watcher.EnableRaisingEvents = true;
         _watcher = watcher;
     }
 
     // A file event: wait for the writer to finish, then reload.
-    private async Task ReloadAsync(string file)
+    private async Task ReloadAsync(string file, WatcherChangeTypes change)
     {
+        Interlocked.Increment(ref _eventsPending);
         try
         {
-            await Task.Delay(Settle, time, _lifetime.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
+            var settled = Task.Delay(Settle, time, _lifetime.Token);
+            // Counted once the wait is on the clock, so that moving a fake clock after seeing the count ends the wait.
+            Interlocked.Increment(ref _eventsReceived);
+            if (change == WatcherChangeTypes.Renamed)
+            {
+                Interlocked.Increment(ref _renamesReceived);
+            }
 
-        await ReloadNowAsync(file).ConfigureAwait(false);
+            try
+            {
+                await settled.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            await ReloadNowAsync(file).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _eventsPending);
+        }
     }
 
     /// <summary>Reads the file and offers its content if it changed since last offered; one reload at a time.</summary>
@@ -131,6 +159,6 @@ internal sealed class BootstrapSource(GrowthBookClientOptions options, PayloadSt
         }
 
         _lifetime.Cancel(); // not disposed: a reload still starting reads its token
-        _watcher?.Dispose();
+        Interlocked.Exchange(ref _watcher, null)?.Dispose();
     }
 }

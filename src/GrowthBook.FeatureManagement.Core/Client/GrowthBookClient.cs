@@ -597,6 +597,12 @@ public sealed partial class GrowthBookClient : IAsyncDisposable, IDisposable, IT
     /// <summary>Reloads the bootstrap file now, as a file event would (for tests).</summary>
     internal Task ReloadBootstrapFileAsync() => _bootstrap.ReloadNowAsync(Path.GetFullPath(_options.BootstrapFile!));
 
+    /// <summary>The bootstrap file's events: received, renames among them, still waiting or being read (for tests).</summary>
+    internal (int Received, int Renames, int Pending) BootstrapFileEvents => _bootstrap.FileEvents;
+
+    /// <summary>Whether the bootstrap file is watched (for tests).</summary>
+    internal bool WatchesBootstrapFile => _bootstrap.Watching;
+
     /// <summary>How many payloads (and 304s) the store has judged so far (for tests).</summary>
     internal long PayloadOffers => _store.Offers;
 
