@@ -63,9 +63,11 @@ public sealed class StickyRedisRestartTests
             load.Start();
             await Task.Delay(Phase, cancellationToken);
             var killedAt = Stopwatch.GetTimestamp();
+            var process = ProcessSample.Start(); // what the process went through until the circuit opened, should a request there be slow
             await redis.SaveAndKillAsync();
             await Wait.UntilAsync(() => events[StoreUnavailable] > 0, "the circuit to open", cancellationToken: cancellationToken);
             var openedAt = events.LastSeen(StoreUnavailable)!.Value;
+            var beforeOpen = process.Stop();
             await Task.Delay(Phase, cancellationToken);
             var restartedAt = Stopwatch.GetTimestamp();
             await redis.StartAsync();
@@ -98,7 +100,7 @@ public sealed class StickyRedisRestartTests
                 Assert.That(open.Count, Is.GreaterThan(0), "requests were served while the circuit was open");
                 Assert.That(openP99, Is.LessThanOrEqualTo(upP99 + 2), "once the circuit is open no request waits on Redis: p99 no worse than with Redis up, + 2 ms");
                 Assert.That(slowestWhileOpen, Is.LessThanOrEqualTo(StoreTimeout.TotalMilliseconds), "while the circuit is open, the slowest request (half-open probes included) within one store timeout");
-                Assert.That(slowestBeforeOpen, Is.LessThan(2 * StoreTimeout.TotalMilliseconds), "before it opens, each request waits one store timeout at most, never several");
+                Assert.That(slowestBeforeOpen, Is.LessThan(2 * StoreTimeout.TotalMilliseconds), "before it opens, each request waits one store timeout at most, never several; meanwhile " + beforeOpen);
                 Assert.That(outageThroughput, Is.GreaterThanOrEqualTo(upThroughput / 2), "throughput during the outage at least half that with Redis up");
                 Assert.That(events[StoreUnavailable], Is.EqualTo(1), "the opening is logged once for the whole outage");
                 Assert.That(resumed, Is.EqualTo(Users), "every user is sticky on their first request once Redis is back");
@@ -153,6 +155,58 @@ public sealed class StickyRedisRestartTests
 
         var sorted = latencies.Order().ToArray();
         return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+    }
+
+    /// <summary>
+    /// What the process went through over a stretch of the run, sampled every 10 ms on a thread of its own (not the
+    /// thread pool, which it watches): GC pauses and gen-2 collections, the pool's threads and queued work items, and
+    /// the longest gap between samples (the sampler itself held up: the machine, not the pool).
+    /// </summary>
+    private sealed class ProcessSample
+    {
+        private readonly TimeSpan _pausesBefore = GC.GetTotalPauseDuration();
+        private readonly int _gen2Before = GC.CollectionCount(2);
+        private readonly int _threadsBefore = ThreadPool.ThreadCount;
+        private readonly Thread _thread;
+        private volatile bool _stopped;
+        private long _maxQueued;
+        private int _maxThreads;
+        private double _longestGapMs;
+
+        private ProcessSample()
+        {
+            _thread = new Thread(Sample) { IsBackground = true, Name = "process sample" };
+        }
+
+        public static ProcessSample Start()
+        {
+            var sample = new ProcessSample();
+            sample._thread.Start();
+            return sample;
+        }
+
+        public string Stop()
+        {
+            _stopped = true;
+            _thread.Join();
+            return string.Create(
+                CultureInfo.InvariantCulture,
+                $"GC paused {(GC.GetTotalPauseDuration() - _pausesBefore).TotalMilliseconds:0} ms ({GC.CollectionCount(2) - _gen2Before} gen-2 collections), thread pool {_threadsBefore} → {ThreadPool.ThreadCount} threads (most {_maxThreads}), most work items queued {_maxQueued}, longest gap between 10 ms samples {_longestGapMs:0} ms");
+        }
+
+        private void Sample()
+        {
+            var last = Stopwatch.GetTimestamp();
+            while (!_stopped)
+            {
+                Thread.Sleep(10);
+                var now = Stopwatch.GetTimestamp();
+                _longestGapMs = Math.Max(_longestGapMs, Stopwatch.GetElapsedTime(last, now).TotalMilliseconds);
+                last = now;
+                _maxQueued = Math.Max(_maxQueued, ThreadPool.PendingWorkItemCount);
+                _maxThreads = Math.Max(_maxThreads, ThreadPool.ThreadCount);
+            }
+        }
     }
 
     /// <summary>
