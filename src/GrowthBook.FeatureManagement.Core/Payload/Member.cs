@@ -57,6 +57,11 @@ internal static class MemberNames
         "ranges", "name", "phase", "active", "status", "urlPatterns", "persistQueryString", "contextualBandit",
     ];
 
+    // The names in UTF-8, and the members by the length of their name (all ASCII: one byte a character).
+    private static readonly byte[][] Utf8Names = [.. Names.Select(Encoding.UTF8.GetBytes)];
+    private static readonly Member[][] ByLength =
+        [.. Enumerable.Range(0, MaxLength + 1).Select(length => Enumerable.Range(0, Count).Where(i => Names[i].Length == length).Select(i => (Member)i).ToArray())];
+
     /// <summary>The member's name in JSON.</summary>
     public static string Of(Member member) => Names[(int)member];
 
@@ -64,35 +69,41 @@ internal static class MemberNames
     public static bool TryIdentify(ref Utf8JsonReader reader, out Member member)
     {
         var raw = reader.ValueSpan;
-        Span<char> chars = stackalloc char[6 * MaxLength];
-        int length;
         if (!reader.ValueIsEscaped)
         {
-            if (raw.Length > MaxLength)
+            // Compared as UTF-8, without decoding: the names are ASCII, so bytes equal means names equal.
+            if (raw.Length <= MaxLength)
             {
-                member = default;
-                return false;
+                foreach (var candidate in ByLength[raw.Length])
+                {
+                    if (raw.SequenceEqual(Utf8Names[(int)candidate]))
+                    {
+                        member = candidate;
+                        return true;
+                    }
+                }
             }
 
-            length = Encoding.UTF8.GetChars(raw, chars);
+            member = default;
+            return false;
         }
-        else
-        {
-            if (raw.Length > chars.Length)
-            {
-                member = default;
-                return false;
-            }
 
-            try
-            {
-                length = reader.CopyString(chars);
-            }
-            catch (InvalidOperationException)
-            {
-                member = default;
-                return false; // an escaped lone surrogate: no member's name
-            }
+        Span<char> chars = stackalloc char[6 * MaxLength];
+        if (raw.Length > chars.Length)
+        {
+            member = default;
+            return false;
+        }
+
+        int length;
+        try
+        {
+            length = reader.CopyString(chars);
+        }
+        catch (InvalidOperationException)
+        {
+            member = default;
+            return false; // an escaped lone surrogate: no member's name
         }
 
         return TryIdentify(chars[..length], out member);
