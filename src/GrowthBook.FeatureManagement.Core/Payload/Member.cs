@@ -68,30 +68,16 @@ internal static class MemberNames
     /// <summary>The member the property name the reader is on names, escaped or not; false for any other name.</summary>
     public static bool TryIdentify(ref Utf8JsonReader reader, out Member member)
     {
-        var raw = reader.ValueSpan;
         if (!reader.ValueIsEscaped)
         {
-            // Compared as UTF-8, without decoding: the names are ASCII, so bytes equal means names equal.
-            if (raw.Length <= MaxLength)
-            {
-                foreach (var candidate in ByLength[raw.Length])
-                {
-                    if (raw.SequenceEqual(Utf8Names[(int)candidate]))
-                    {
-                        member = candidate;
-                        return true;
-                    }
-                }
-            }
-
-            member = default;
-            return false;
+            return TryIdentify(reader.ValueSpan, out member);
         }
 
+        // An escaped name (rare) is unescaped first; it takes at most six bytes a character of the name it spells.
+        member = default;
         Span<char> chars = stackalloc char[6 * MaxLength];
-        if (raw.Length > chars.Length)
+        if (reader.ValueSpan.Length > chars.Length)
         {
-            member = default;
             return false;
         }
 
@@ -102,52 +88,29 @@ internal static class MemberNames
         }
         catch (InvalidOperationException)
         {
-            member = default;
             return false; // an escaped lone surrogate: no member's name
         }
 
-        return TryIdentify(chars[..length], out member);
+        Span<byte> utf8 = stackalloc byte[3 * 6 * MaxLength];
+        return TryIdentify(utf8[..Encoding.UTF8.GetBytes(chars[..length], utf8)], out member);
     }
 
-    /// <summary>The member named <paramref name="name"/>; false for any other name.</summary>
-    public static bool TryIdentify(ReadOnlySpan<char> name, out Member member)
+    // Compared as UTF-8, without decoding: the names are ASCII, so bytes equal means names equal.
+    private static bool TryIdentify(ReadOnlySpan<byte> name, out Member member)
     {
-        member = name switch
+        if (name.Length <= MaxLength)
         {
-            "defaultValue" => Member.DefaultValue,
-            "rules" => Member.Rules,
-            "id" => Member.Id,
-            "key" => Member.Key,
-            "force" => Member.Force,
-            "condition" => Member.Condition,
-            "parentConditions" => Member.ParentConditions,
-            "filters" => Member.Filters,
-            "range" => Member.Range,
-            "seed" => Member.Seed,
-            "hashAttribute" => Member.HashAttribute,
-            "fallbackAttribute" => Member.FallbackAttribute,
-            "coverage" => Member.Coverage,
-            "hashVersion" => Member.HashVersion,
-            "disableStickyBucketing" => Member.DisableStickyBucketing,
-            "tracks" => Member.Tracks,
-            "variations" => Member.Variations,
-            "contextualVariations" => Member.ContextualVariations,
-            "contextualBanditRef" => Member.ContextualBanditRef,
-            "weights" => Member.Weights,
-            "bucketVersion" => Member.BucketVersion,
-            "minBucketVersion" => Member.MinBucketVersion,
-            "namespace" => Member.Namespace,
-            "meta" => Member.Meta,
-            "ranges" => Member.Ranges,
-            "name" => Member.Name,
-            "phase" => Member.Phase,
-            "active" => Member.Active,
-            "status" => Member.Status,
-            "urlPatterns" => Member.UrlPatterns,
-            "persistQueryString" => Member.PersistQueryString,
-            "contextualBandit" => Member.ContextualBandit,
-            _ => (Member)byte.MaxValue,
-        };
-        return member != (Member)byte.MaxValue;
+            foreach (var candidate in ByLength[name.Length])
+            {
+                if (name.SequenceEqual(Utf8Names[(int)candidate]))
+                {
+                    member = candidate;
+                    return true;
+                }
+            }
+        }
+
+        member = default;
+        return false;
     }
 }
