@@ -95,8 +95,8 @@ internal static class BuildComparison
 
         foreach (var method in methods)
         {
-            thisSide.MeasureAllocation(method);
-            otherSide.MeasureAllocation(method);
+            thisSide.MeasureAllocation(method, batches[method]);
+            otherSide.MeasureAllocation(method, batches[method]);
         }
 
         thisSide.Cleanup();
@@ -115,17 +115,19 @@ internal static class BuildComparison
         }
     }
 
+    // Calls per batch so that a batch takes about BatchTarget, found by doubling (a 70 ms payload load and a 15 ns flag
+    // check alike), once the method has run for WarmUp.
     private static int CallsPerBatch(Func<int, double> timer)
     {
-        var calls = 1_000;
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < WarmUp)
+        WarmUpCalls(timer);
+        var calls = 1;
+        double nanoseconds;
+        while ((nanoseconds = timer(calls)) * calls < BatchTarget.TotalNanoseconds && calls < 1 << 24)
         {
-            timer(calls);
+            calls *= 2;
         }
 
-        var nanoseconds = timer(100_000);
-        return Math.Max(100, (int)(BatchTarget.TotalNanoseconds / nanoseconds));
+        return Math.Max(1, (int)(BatchTarget.TotalNanoseconds / nanoseconds));
     }
 
     private static void WarmUpCalls(Func<int, double> timer)
@@ -133,7 +135,7 @@ internal static class BuildComparison
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < WarmUp)
         {
-            timer(1_000);
+            timer(1);
         }
     }
 
@@ -208,12 +210,11 @@ internal static class BuildComparison
         /// <summary>Bytes allocated per call, by method (after <see cref="MeasureAllocation"/>).</summary>
         public Dictionary<string, double> Allocated { get; } = new(StringComparer.Ordinal);
 
-        public void MeasureAllocation(string method)
+        public void MeasureAllocation(string method, int calls)
         {
-            const int Calls = 10_000;
             var before = GC.GetAllocatedBytesForCurrentThread();
-            Timers[method](Calls);
-            Allocated[method] = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)Calls;
+            Timers[method](calls);
+            Allocated[method] = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)calls;
         }
 
         public void Cleanup() => _cleanup?.Invoke(_instance, null);
