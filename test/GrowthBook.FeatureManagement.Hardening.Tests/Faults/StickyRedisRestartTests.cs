@@ -158,55 +158,21 @@ public sealed class StickyRedisRestartTests
     }
 
     /// <summary>
-    /// What the process went through over a stretch of the run, sampled every 10 ms on a thread of its own (not the
-    /// thread pool, which it watches): GC pauses and gen-2 collections, the pool's threads and queued work items, and
-    /// the longest gap between samples (the sampler itself held up: the machine, not the pool).
+    /// What the process went through over a stretch of the run, read at its start and end: GC pauses and gen-2
+    /// collections, and the thread pool's threads and completed work items (threads added meanwhile: it was starved).
     /// </summary>
     private sealed class ProcessSample
     {
-        private readonly TimeSpan _pausesBefore = GC.GetTotalPauseDuration();
-        private readonly int _gen2Before = GC.CollectionCount(2);
-        private readonly int _threadsBefore = ThreadPool.ThreadCount;
-        private readonly Thread _thread;
-        private volatile bool _stopped;
-        private long _maxQueued;
-        private int _maxThreads;
-        private double _longestGapMs;
+        private readonly TimeSpan _pauses = GC.GetTotalPauseDuration();
+        private readonly int _gen2 = GC.CollectionCount(2);
+        private readonly int _threads = ThreadPool.ThreadCount;
+        private readonly long _workItems = ThreadPool.CompletedWorkItemCount;
 
-        private ProcessSample()
-        {
-            _thread = new Thread(Sample) { IsBackground = true, Name = "process sample" };
-        }
+        public static ProcessSample Start() => new();
 
-        public static ProcessSample Start()
-        {
-            var sample = new ProcessSample();
-            sample._thread.Start();
-            return sample;
-        }
-
-        public string Stop()
-        {
-            _stopped = true;
-            _thread.Join();
-            return string.Create(
-                CultureInfo.InvariantCulture,
-                $"GC paused {(GC.GetTotalPauseDuration() - _pausesBefore).TotalMilliseconds:0} ms ({GC.CollectionCount(2) - _gen2Before} gen-2 collections), thread pool {_threadsBefore} → {ThreadPool.ThreadCount} threads (most {_maxThreads}), most work items queued {_maxQueued}, longest gap between 10 ms samples {_longestGapMs:0} ms");
-        }
-
-        private void Sample()
-        {
-            var last = Stopwatch.GetTimestamp();
-            while (!_stopped)
-            {
-                Thread.Sleep(10);
-                var now = Stopwatch.GetTimestamp();
-                _longestGapMs = Math.Max(_longestGapMs, Stopwatch.GetElapsedTime(last, now).TotalMilliseconds);
-                last = now;
-                _maxQueued = Math.Max(_maxQueued, ThreadPool.PendingWorkItemCount);
-                _maxThreads = Math.Max(_maxThreads, ThreadPool.ThreadCount);
-            }
-        }
+        public string Stop() => string.Create(
+            CultureInfo.InvariantCulture,
+            $"GC paused {(GC.GetTotalPauseDuration() - _pauses).TotalMilliseconds:0} ms ({GC.CollectionCount(2) - _gen2} gen-2 collections), thread pool {_threads} → {ThreadPool.ThreadCount} threads, {ThreadPool.CompletedWorkItemCount - _workItems:N0} work items completed, {ThreadPool.PendingWorkItemCount:N0} queued at the end");
     }
 
     /// <summary>
