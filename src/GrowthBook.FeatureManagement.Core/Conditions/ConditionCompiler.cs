@@ -7,8 +7,16 @@ namespace GrowthBook.FeatureManagement.Conditions;
 /// A compiled condition and the JSON it was compiled from (kept for reporting the experiment it targets), with what
 /// compiling it reported, reported again for every use.
 /// </summary>
-internal sealed record SharedCondition(Condition Condition, JsValue Source)
+internal sealed class SharedCondition(Condition condition, JsValue? source)
 {
+    public Condition Condition { get; } = condition;
+
+    /// <summary>
+    /// The JSON it was compiled from; null for a condition compiled as it was read (no value built), until an
+    /// experiment that reports it sets it while the payload's text is still at hand.
+    /// </summary>
+    public JsValue? Source { get; set; } = source;
+
     /// <summary>Problems compiling it reported (unknown operators, depth, bad regexes).</summary>
     public string[] Problems { get; init; } = [];
 
@@ -77,12 +85,121 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups)
         }
         else
         {
-            known = CompileNew(source[member]);
+            known = source.CompiledCondition(member) ?? CompileNew(source[member]);
             _byText.Add(text, known);
         }
 
         return Use(known);
     }
+
+    /// <summary>
+    /// Compiles the condition object the reader is on as it reads it, leaving the reader on its <c>}</c>, when it has
+    /// the shape nearly every targeting condition has: attributes (not operators, not array indices, none repeated),
+    /// each compared with a value or with operators that take a plain operand (<see cref="IsPlainOperator"/>). Building
+    /// its JSON value first cost more than compiling it. Any other condition is read past, and null returned: the
+    /// caller compiles it from its value, as before. Either way the compiled condition is the same.
+    /// </summary>
+    /// <param name="reader">On the condition's <c>{</c>.</param>
+    /// <param name="values">Reads operands and names (interned as when the value is built).</param>
+    /// <param name="depth">The condition's depth in the value it belongs to (see <see cref="JsonValueReader"/>).</param>
+    public SharedCondition? CompileAsRead(ref System.Text.Json.Utf8JsonReader reader, JsonValueReader values, int depth)
+    {
+        var problems = Problems.Count;
+        var start = reader.CurrentDepth;
+
+        // Operands deep enough to be cut (JsJson.MaxValueDepth) are left to the general path, which cuts them.
+        var compiled = depth + 3 < JsJson.MaxValueDepth ? ReadClauses(ref reader, values, depth) : null;
+        if (compiled is null)
+        {
+            Rewind(problems, SavedGroupReads);
+            while (!(reader.TokenType == System.Text.Json.JsonTokenType.EndObject && reader.CurrentDepth == start))
+            {
+                reader.Read();
+            }
+
+            return null;
+        }
+
+        var known = new SharedCondition(compiled, null)
+        {
+            Problems = Problems.Count == problems ? [] : Problems.GetRange(problems, Problems.Count - problems).ToArray(),
+        };
+        Rewind(problems, SavedGroupReads);
+        return known;
+    }
+
+    // The clauses of a condition read as CompileCondition reads its value; null, with the reader inside the condition,
+    // as soon as it is not of the shape CompileAsRead takes.
+    private Condition? ReadClauses(ref System.Text.Json.Utf8JsonReader reader, JsonValueReader values, int depth)
+    {
+        _readNames.Clear();
+        _readClauses.Clear();
+        while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
+        {
+            var attribute = values.ReadString(ref reader);
+            if (attribute.Length == 0 || attribute[0] == '$' || char.IsAsciiDigit(attribute[0]) || _readNames.Contains(attribute))
+            {
+                return null; // operators at the top, array indices (put first by JS property order), repeated names
+            }
+
+            _readNames.Add(attribute);
+            reader.Read();
+            var matcher = reader.TokenType == System.Text.Json.JsonTokenType.StartObject
+                ? ReadOperators(ref reader, values, depth + 2)
+                : CompileValue(values.Read(ref reader, depth + 1, intern: true), insensitive: false, 1);
+            if (matcher is null)
+            {
+                return null;
+            }
+
+            _readClauses.Add(new PathCondition(attribute, matcher));
+        }
+
+        return _readClauses.Count switch
+        {
+            0 => Condition.True,
+            1 => _readClauses[0],
+            _ => new AllCondition([.. _readClauses]),
+        };
+    }
+
+    // The operator object the reader is on, compiled as CompileValue compiles it; null when it is empty, not all
+    // operators, repeats one, or uses one that is not plain.
+    private ValueMatcher? ReadOperators(ref System.Text.Json.Utf8JsonReader reader, JsonValueReader values, int depth)
+    {
+        var names = _readNames.Count;
+        _readOperators.Clear();
+        while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
+        {
+            var op = values.ReadString(ref reader);
+            if (!IsPlainOperator(op) || _readNames.IndexOf(op, names) >= 0)
+            {
+                return null;
+            }
+
+            _readNames.Add(op);
+            reader.Read();
+            _readOperators.Add(CompileOperator(op, values.Read(ref reader, depth, intern: true), 1));
+        }
+
+        _readNames.RemoveRange(names, _readNames.Count - names);
+        return _readOperators.Count switch
+        {
+            0 => null, // {} is compared by equality
+            1 => _readOperators[0],
+            _ => new AllOperatorsMatcher([.. _readOperators]),
+        };
+    }
+
+    // Scratch for CompileAsRead: names seen in the condition (then in the operator object being read), clauses, operators.
+    private readonly List<string> _readNames = [];
+    private readonly List<Condition> _readClauses = [];
+    private readonly List<ValueMatcher> _readOperators = [];
+
+    /// <summary>Operators whose operand is compiled without nested conditions and without binding saved groups.</summary>
+    private static bool IsPlainOperator(string op) => op is "$eq" or "$ne" or "$lt" or "$lte" or "$gt" or "$gte" or "$exists"
+        or "$in" or "$nin" or "$ini" or "$nini" or "$veq" or "$vne" or "$vgt" or "$vgte" or "$vlt" or "$vlte"
+        or "$regex" or "$regexi" or "$type";
 
     /// <summary>
     /// Whether a condition has come again yet. Until one has, a reader gains by building each condition as it reads it

@@ -150,6 +150,10 @@ internal sealed class ExperimentDefinition
         var bandit = cb.Type == JsType.Object ? ExperimentJson.ReadBandit(cb.ObjectValue) : null;
         var meta = values.Meta(source);
         var shared = source.IsTruthy(Member.Condition) ? compiler.CompileShared(source, Member.Condition) : null;
+        if (shared is { Source: null })
+        {
+            shared.Source = source[Member.Condition]; // compiled as read: the experiment reports it
+        }
         var @namespace = ns.IsTruthy ? ExperimentJson.ReadNamespace(ns) : null;
 
         // Members only reported are checked as the public Experiment reads them (name, phase), so building it later cannot fail.

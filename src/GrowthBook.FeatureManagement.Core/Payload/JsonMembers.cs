@@ -1,3 +1,4 @@
+using GrowthBook.FeatureManagement.Conditions;
 using GrowthBook.FeatureManagement.Json;
 
 namespace GrowthBook.FeatureManagement.Payload;
@@ -24,6 +25,12 @@ internal abstract class JsonMembers
     /// compiled, which stays unchanged until the compilation ends (so a <see cref="TextTable{T}"/> may keep it as a key).
     /// </summary>
     public virtual ReadOnlyMemory<byte> Json(Member member) => default;
+
+    /// <summary>
+    /// The condition in the member, when it was compiled as it was read (<see cref="ConditionCompiler.CompileAsRead"/>);
+    /// null otherwise.
+    /// </summary>
+    public virtual SharedCondition? CompiledCondition(Member member) => null;
 
     public JsValue this[Member member] => TryGetValue(member, out var value) ? value : JsValue.Null;
 

@@ -441,7 +441,7 @@ internal sealed class PayloadCompiler
                 continue;
             }
 
-            _rule ??= new StreamedMembers(_reader);
+            _rule ??= new StreamedMembers(_reader, _conditions);
             _rule.Read(ref reader, json, offset, depth: 2, buildConditions: !_conditions.Repeats);
             if (CompileRule(featureKey, index++, _rule) is { } rule)
             {

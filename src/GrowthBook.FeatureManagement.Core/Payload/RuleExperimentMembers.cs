@@ -61,6 +61,9 @@ internal sealed class RuleExperimentMembers : JsonMembers
         _ => Copies(member) ? _rule.Json(member) : default,
     };
 
+    public override Conditions.SharedCondition? CompiledCondition(Member member)
+        => Copies(member) ? _rule.CompiledCondition(member) : null;
+
     /// <summary>The experiment as a built object, its members in <see cref="ExperimentDefinition.RuleMembers"/> order.</summary>
     public JsObject ToJsObject()
     {

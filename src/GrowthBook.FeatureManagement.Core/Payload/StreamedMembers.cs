@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GrowthBook.FeatureManagement.Conditions;
 using GrowthBook.FeatureManagement.Json;
 
 namespace GrowthBook.FeatureManagement.Payload;
@@ -10,8 +11,9 @@ namespace GrowthBook.FeatureManagement.Payload;
 /// have in the payload, so a deep value is cut exactly where reading the whole object would cut it. One instance serves
 /// every rule of a payload in turn.
 /// </summary>
-internal sealed class StreamedMembers(JsonValueReader values) : JsonMembers
+internal sealed class StreamedMembers(JsonValueReader values, ConditionCompiler conditions) : JsonMembers
 {
+    private SharedCondition? _condition; // the `condition` member, compiled as read
     private readonly Entry[] _entries = new Entry[MemberNames.Count];
     private int _stamp;
     private ReadOnlyMemory<byte> _json;
@@ -32,7 +34,10 @@ internal sealed class StreamedMembers(JsonValueReader values) : JsonMembers
     /// <param name="json">The whole text the reader reads a part of.</param>
     /// <param name="offset">Where the reader's text starts in <paramref name="json"/>.</param>
     /// <param name="depth">The object's depth in the value it belongs to (its members are one deeper).</param>
-    /// <param name="buildConditions">Build a <c>condition</c> member as it is read (its text is still at hand).</param>
+    /// <param name="buildConditions">
+    /// Compile a <c>condition</c> member as it is read (<see cref="ConditionCompiler.CompileAsRead"/>), rather than only
+    /// locate it.
+    /// </param>
     /// <exception cref="JsonException">The text is not valid JSON.</exception>
     public void Read(ref Utf8JsonReader reader, ReadOnlyMemory<byte> json, int offset, int depth, bool buildConditions)
     {
@@ -44,6 +49,7 @@ internal sealed class StreamedMembers(JsonValueReader values) : JsonMembers
 
         _json = json;
         _depth = depth + 1;
+        _condition = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var known = MemberNames.TryIdentify(ref reader, out var member);
@@ -57,8 +63,20 @@ internal sealed class StreamedMembers(JsonValueReader values) : JsonMembers
             ref var entry = ref _entries[(int)member];
             entry.Stamp = _stamp;
             entry.Start = offset + (int)reader.TokenStartIndex;
-            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && _depth < JsJson.MaxValueDepth
-                && !(buildConditions && member == Member.Condition))
+            if (member == Member.Condition)
+            {
+                _condition = null; // a repeated member: the last one wins
+            }
+
+            if (buildConditions && member == Member.Condition && reader.TokenType == JsonTokenType.StartObject && _depth < JsJson.MaxValueDepth)
+            {
+                // Compiled straight from the text; one of another shape is built from it when asked for.
+                entry.Type = JsType.Object;
+                entry.Built = false;
+                entry.Value = default;
+                _condition = conditions.CompileAsRead(ref reader, values, _depth);
+            }
+            else if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && _depth < JsJson.MaxValueDepth)
             {
                 entry.Type = reader.TokenType == JsonTokenType.StartObject ? JsType.Object : JsType.Array;
                 entry.Built = false;
@@ -103,6 +121,9 @@ internal sealed class StreamedMembers(JsonValueReader values) : JsonMembers
         ref var entry = ref _entries[(int)member];
         return entry.Stamp == _stamp ? entry.Type : JsType.Null;
     }
+
+    public override SharedCondition? CompiledCondition(Member member)
+        => member == Member.Condition && _entries[(int)Member.Condition].Stamp == _stamp ? _condition : null;
 
     public override bool Contains(Member member) => _entries[(int)member].Stamp == _stamp;
 
