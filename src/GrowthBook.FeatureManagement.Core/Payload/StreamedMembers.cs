@@ -13,13 +13,12 @@ namespace GrowthBook.FeatureManagement.Payload;
 internal sealed class StreamedMembers(JsonValueReader values) : JsonMembers
 {
     private readonly Entry[] _entries = new Entry[MemberNames.Count];
-    private int _stamp;
+    private MemberSet _present; // the members of the object read last; an entry of any other is stale
     private ReadOnlyMemory<byte> _json;
     private int _depth;
 
     private struct Entry
     {
-        public int Stamp; // the object it was read from (_stamp then); any other value: absent
         public JsType Type;
         public bool Built;
         public JsValue Value;
@@ -36,12 +35,7 @@ internal sealed class StreamedMembers(JsonValueReader values) : JsonMembers
     /// <exception cref="JsonException">The text is not valid JSON.</exception>
     public void Read(ref Utf8JsonReader reader, ReadOnlyMemory<byte> json, int offset, int depth, bool buildConditions)
     {
-        if (++_stamp == int.MaxValue)
-        {
-            Array.Clear(_entries);
-            _stamp = 1;
-        }
-
+        _present = default;
         _json = json;
         _depth = depth + 1;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -55,7 +49,7 @@ internal sealed class StreamedMembers(JsonValueReader values) : JsonMembers
             }
 
             ref var entry = ref _entries[(int)member];
-            entry.Stamp = _stamp;
+            _present = _present.With(member);
             entry.Start = offset + (int)reader.TokenStartIndex;
             if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && _depth < JsJson.MaxValueDepth
                 && !(buildConditions && member == Member.Condition))
@@ -79,15 +73,18 @@ internal sealed class StreamedMembers(JsonValueReader values) : JsonMembers
         }
     }
 
+    /// <summary>The members the object read last has.</summary>
+    public MemberSet Present => _present;
+
     public override bool TryGetValue(Member member, out JsValue value)
     {
-        ref var entry = ref _entries[(int)member];
-        if (entry.Stamp != _stamp)
+        if (!_present.Contains(member))
         {
             value = default;
             return false;
         }
 
+        ref var entry = ref _entries[(int)member];
         if (!entry.Built)
         {
             entry.Value = values.ReadAt(_json.Span, entry.Start, _depth, out _);
@@ -98,17 +95,18 @@ internal sealed class StreamedMembers(JsonValueReader values) : JsonMembers
         return true;
     }
 
-    public override JsType TypeOf(Member member)
-    {
-        ref var entry = ref _entries[(int)member];
-        return entry.Stamp == _stamp ? entry.Type : JsType.Null;
-    }
+    public override JsType TypeOf(Member member) => _present.Contains(member) ? _entries[(int)member].Type : JsType.Null;
 
-    public override bool Contains(Member member) => _entries[(int)member].Stamp == _stamp;
+    public override bool Contains(Member member) => _present.Contains(member);
 
     public override ReadOnlyMemory<byte> Json(Member member)
     {
+        if (!_present.Contains(member))
+        {
+            return default;
+        }
+
         ref var entry = ref _entries[(int)member];
-        return entry.Stamp == _stamp ? _json[entry.Start..entry.End] : default;
+        return _json[entry.Start..entry.End];
     }
 }
