@@ -11,6 +11,10 @@ internal sealed class FeatureValue
 {
     public static readonly FeatureValue Null = new(JsValue.Null);
 
+    public static readonly FeatureValue True = new(JsValue.True);
+
+    public static readonly FeatureValue False = new(JsValue.False);
+
     // The JSON form, published whole: a reader sees null or a fully built box, never half a JsonElement (a struct of
     // two fields, which a plain field write could tear on a weakly-ordered CPU). Volatile orders the box's
     // construction before its publication and the reader's load before its use.

@@ -114,3 +114,25 @@ internal static class MemberNames
         return false;
     }
 }
+
+/// <summary>A set of <see cref="Member"/>s, one bit each (there are at most 64): which members an object has, tested without a lookup.</summary>
+internal readonly record struct MemberSet(ulong Bits)
+{
+    public static MemberSet Of(params ReadOnlySpan<Member> members)
+    {
+        var set = default(MemberSet);
+        foreach (var member in members)
+        {
+            set = set.With(member);
+        }
+
+        return set;
+    }
+
+    public MemberSet With(Member member) => new(Bits | (1UL << (int)member));
+
+    public bool Contains(Member member) => (Bits & (1UL << (int)member)) != 0;
+
+    /// <summary>Whether the sets share a member.</summary>
+    public bool Overlaps(MemberSet other) => (Bits & other.Bits) != 0;
+}

@@ -451,10 +451,34 @@ internal sealed class PayloadCompiler
 
     }
 
-    private FeatureRule? CompileRule(string featureKey, int index, JsonMembers rule)
+    // The members a force rule reads besides id, force and condition (prerequisites, filters, rollout, tracks). A rule
+    // with none of them compiles to what the general read gives when each is absent, without the reads.
+    private static readonly MemberSet ForceRuleExtras = MemberSet.Of(
+        Member.ParentConditions, Member.Filters, Member.Range, Member.Coverage, Member.Seed, Member.HashAttribute,
+        Member.FallbackAttribute, Member.HashVersion, Member.DisableStickyBucketing, Member.Tracks);
+
+    /// <summary>Whether a force rule with none of <see cref="ForceRuleExtras"/> skips their reads (off only to test that doing so changes nothing).</summary>
+    internal bool PlainForceRules { get; init; } = true;
+
+    /// <summary>Whether a rule with these members is a force rule with none of <see cref="ForceRuleExtras"/>.</summary>
+    internal static bool IsPlainForceRule(MemberSet members) => members.Contains(Member.Force) && !members.Overlaps(ForceRuleExtras);
+
+    private FeatureRule? CompileRule(string featureKey, int index, StreamedMembers rule)
     {
         try
         {
+            if (PlainForceRules && IsPlainForceRule(rule.Present))
+            {
+                // As below with parentConditions, filters, range, coverage and tracks absent: no prerequisites, filters,
+                // rollout or tracks; seed, hashAttribute, fallbackAttribute, hashVersion and disableStickyBucketing (read
+                // only for a rollout, but checked: a wrong type skips the rule) absent too.
+                var plainId = rule.TruthyString(Member.Id);
+                rule.TryGetValue(Member.Force, out var force);
+                var plainValue = _values.Deferred(force);
+                var plainCondition = rule.IsTruthy(Member.Condition) ? _conditions.CompileShared(rule, Member.Condition).Condition : null;
+                return new ForceRule(plainId, plainValue, plainCondition, rollout: null, parentConditions: null, filters: null, tracks: null);
+            }
+
             var id = rule.TruthyString(Member.Id);
             var parents = ExperimentDefinition.CompileParents(rule[Member.ParentConditions], _conditions);
             var filters = ExperimentJson.ReadFilters(rule[Member.Filters]);
@@ -550,12 +574,11 @@ internal sealed class PayloadCompiler
 
     private GrowthBookPayload Build(string? dateUpdated, ulong savedGroups, ulong bandits)
     {
-        var warnings = new List<string>(_warnings);
         var slots = _slots.AsSpan(0, _slotCount);
         var count = 0;
         foreach (ref var slot in slots)
         {
-            warnings.AddRange(slot.Warnings);
+            _warnings.AddRange(slot.Warnings);
             count += slot.Feature is null ? 0 : 1;
         }
 
@@ -582,9 +605,10 @@ internal sealed class PayloadCompiler
         }
 
         ReturnSlots();
-        warnings.AddRange(_conditions.Problems); // saved groups' own conditions, among others already listed
+        _warnings.AddRange(_conditions.Problems); // saved groups' own conditions, among others already listed
+        string[] warnings = _warnings.Count == 0 ? [] : [.. _warnings.Distinct()]; // most payloads have none: no set to build
         return new GrowthBookPayload(
-            index, features, stamps, [.. _experiments], _savedGroups, dateUpdated, [.. warnings.Distinct()], featureWarnings, savedGroups, bandits);
+            index, features, stamps, [.. _experiments], _savedGroups, dateUpdated, warnings, featureWarnings, savedGroups, bandits);
     }
 
     // The index of the features by key; a key given twice keeps its first position and its last definition.

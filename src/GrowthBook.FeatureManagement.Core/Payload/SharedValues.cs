@@ -37,6 +37,8 @@ internal sealed class SharedValues
         {
             case JsType.Null:
                 return FeatureValue.Null;
+            case JsType.Boolean:
+                return value.BooleanValue ? FeatureValue.True : FeatureValue.False; // the most common values: no lookup
             case JsType.Array or JsType.Object:
                 return new FeatureValue(value);
         }

@@ -15,13 +15,12 @@ internal sealed class StreamedMembers(JsonValueReader values, ConditionCompiler 
 {
     private SharedCondition? _condition; // the `condition` member, compiled as read
     private readonly Entry[] _entries = new Entry[MemberNames.Count];
-    private int _stamp;
+    private MemberSet _present; // the members of the object read last; an entry of any other is stale
     private ReadOnlyMemory<byte> _json;
     private int _depth;
 
     private struct Entry
     {
-        public int Stamp; // the object it was read from (_stamp then); any other value: absent
         public JsType Type;
         public bool Built;
         public JsValue Value;
@@ -41,12 +40,7 @@ internal sealed class StreamedMembers(JsonValueReader values, ConditionCompiler 
     /// <exception cref="JsonException">The text is not valid JSON.</exception>
     public void Read(ref Utf8JsonReader reader, ReadOnlyMemory<byte> json, int offset, int depth, bool buildConditions)
     {
-        if (++_stamp == int.MaxValue)
-        {
-            Array.Clear(_entries);
-            _stamp = 1;
-        }
-
+        _present = default;
         _json = json;
         _depth = depth + 1;
         _condition = null;
@@ -61,7 +55,7 @@ internal sealed class StreamedMembers(JsonValueReader values, ConditionCompiler 
             }
 
             ref var entry = ref _entries[(int)member];
-            entry.Stamp = _stamp;
+            _present = _present.With(member);
             entry.Start = offset + (int)reader.TokenStartIndex;
             if (member == Member.Condition)
             {
@@ -97,15 +91,18 @@ internal sealed class StreamedMembers(JsonValueReader values, ConditionCompiler 
         }
     }
 
+    /// <summary>The members the object read last has.</summary>
+    public MemberSet Present => _present;
+
     public override bool TryGetValue(Member member, out JsValue value)
     {
-        ref var entry = ref _entries[(int)member];
-        if (entry.Stamp != _stamp)
+        if (!_present.Contains(member))
         {
             value = default;
             return false;
         }
 
+        ref var entry = ref _entries[(int)member];
         if (!entry.Built)
         {
             entry.Value = values.ReadAt(_json.Span, entry.Start, _depth, out _);
@@ -116,20 +113,21 @@ internal sealed class StreamedMembers(JsonValueReader values, ConditionCompiler 
         return true;
     }
 
-    public override JsType TypeOf(Member member)
-    {
-        ref var entry = ref _entries[(int)member];
-        return entry.Stamp == _stamp ? entry.Type : JsType.Null;
-    }
+    public override JsType TypeOf(Member member) => _present.Contains(member) ? _entries[(int)member].Type : JsType.Null;
 
     public override SharedCondition? CompiledCondition(Member member)
-        => member == Member.Condition && _entries[(int)Member.Condition].Stamp == _stamp ? _condition : null;
+        => member == Member.Condition && _present.Contains(Member.Condition) ? _condition : null;
 
-    public override bool Contains(Member member) => _entries[(int)member].Stamp == _stamp;
+    public override bool Contains(Member member) => _present.Contains(member);
 
     public override ReadOnlyMemory<byte> Json(Member member)
     {
+        if (!_present.Contains(member))
+        {
+            return default;
+        }
+
         ref var entry = ref _entries[(int)member];
-        return entry.Stamp == _stamp ? _json[entry.Start..entry.End] : default;
+        return _json[entry.Start..entry.End];
     }
 }

@@ -24,6 +24,20 @@ public sealed class MemberNamesTests
         });
     }
 
+    [Test]
+    public void EveryMember_HasABitOfItsOwnInAMemberSet()
+    {
+        var all = default(MemberSet);
+        foreach (var member in Enum.GetValues<Member>())
+        {
+            Assert.That(all.Contains(member), Is.False, $"{member} shares a bit with a member before it");
+            all = all.With(member);
+            Assert.That(all.Contains(member), Is.True);
+        }
+
+        Assert.That(MemberNames.Count, Is.LessThanOrEqualTo(64));
+    }
+
     [TestCase("\"Id\"")]
     [TestCase("\"ids\"")]
     [TestCase("\"\"")]
