@@ -102,7 +102,7 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups)
     /// <param name="reader">On the condition's <c>{</c>.</param>
     /// <param name="values">Reads operands and names (interned as when the value is built).</param>
     /// <param name="depth">The condition's depth in the value it belongs to (see <see cref="JsonValueReader"/>).</param>
-    public SharedCondition? CompileAsRead(ref System.Text.Json.Utf8JsonReader reader, JsonValueReader values, int depth)
+    public SharedCondition? CompileAsRead(ref PayloadReader reader, JsonValueReader values, int depth)
     {
         var problems = Problems.Count;
         var start = reader.CurrentDepth;
@@ -130,7 +130,7 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups)
 
     // The clauses of a condition read as CompileCondition reads its value; null, with the reader inside the condition,
     // as soon as it is not of the shape CompileAsRead takes.
-    private Condition? ReadClauses(ref System.Text.Json.Utf8JsonReader reader, JsonValueReader values, int depth)
+    private Condition? ReadClauses(ref PayloadReader reader, JsonValueReader values, int depth)
     {
         _readNames.Clear();
         _readClauses.Clear();
@@ -165,7 +165,7 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups)
 
     // The operator object the reader is on, compiled as CompileValue compiles it; null when it is empty, not all
     // operators, repeats one, or uses one that is not plain.
-    private ValueMatcher? ReadOperators(ref System.Text.Json.Utf8JsonReader reader, JsonValueReader values, int depth)
+    private ValueMatcher? ReadOperators(ref PayloadReader reader, JsonValueReader values, int depth)
     {
         var names = _readNames.Count;
         _readOperators.Clear();

@@ -36,14 +36,14 @@ internal sealed class JsonValueReader
     private readonly List<List<JsValue>> _items = [];
 
     /// <summary>Reads the value whose first token the reader is on, leaving the reader on its last token.</summary>
-    public JsValue Read(ref Utf8JsonReader reader) => Read(ref reader, 0);
+    public JsValue Read(ref PayloadReader reader) => Read(ref reader, 0);
 
     /// <summary>
     /// Reads the value whose first token the reader is on, found at <paramref name="depth"/> in the value being read
     /// (containers at <see cref="JsJson.MaxValueDepth"/> and deeper are cut to null); a string is interned when
     /// <paramref name="intern"/> is set and it is short.
     /// </summary>
-    public JsValue Read(ref Utf8JsonReader reader, int depth, bool intern)
+    public JsValue Read(ref PayloadReader reader, int depth, bool intern)
         => !intern && reader.TokenType == JsonTokenType.String ? JsValue.String(ReadUninterned(ref reader)) : Read(ref reader, depth);
 
     /// <summary>Reads one whole value starting at <paramref name="start"/>; <paramref name="end"/> is where it ends.</summary>
@@ -54,15 +54,15 @@ internal sealed class JsonValueReader
     /// <exception cref="JsonException">The bytes there are not one JSON value.</exception>
     public JsValue ReadAt(ReadOnlySpan<byte> json, int start, int depth, out int end)
     {
-        var reader = new Utf8JsonReader(json[start..], isFinalBlock: true, new JsonReaderState(Options));
+        var reader = new PayloadReader(json[start..]);
         reader.Read();
         var value = Read(ref reader, depth);
-        end = start + (int)reader.BytesConsumed;
+        end = start + reader.BytesConsumed;
         return value;
     }
 
     /// <summary>Reads the string token the reader is on, interned when short.</summary>
-    public string ReadString(ref Utf8JsonReader reader)
+    public string ReadString(ref PayloadReader reader)
     {
         var span = reader.ValueSpan;
         if (reader.ValueIsEscaped || span.Length > MaxInternedBytes)
@@ -87,12 +87,12 @@ internal sealed class JsonValueReader
     /// <summary>Reads the string token that starts at <paramref name="at"/> (a property name or a value), not interned.</summary>
     public static string ReadStringAt(ReadOnlySpan<byte> json, int at)
     {
-        var reader = new Utf8JsonReader(json[at..], isFinalBlock: true, new JsonReaderState(Options));
+        var reader = new PayloadReader(json[at..]);
         reader.Read();
         return ReadUninterned(ref reader);
     }
 
-    private static string ReadUninterned(ref Utf8JsonReader reader)
+    private static string ReadUninterned(ref PayloadReader reader)
     {
         try
         {
@@ -105,7 +105,7 @@ internal sealed class JsonValueReader
         }
     }
 
-    private JsValue Read(ref Utf8JsonReader reader, int depth)
+    private JsValue Read(ref PayloadReader reader, int depth)
     {
         switch (reader.TokenType)
         {
@@ -130,13 +130,13 @@ internal sealed class JsonValueReader
     }
 
     // Too deep: the value is read past (Skip does not recurse) and replaced by null, as JsJson.FromElement does.
-    private static JsValue Cut(ref Utf8JsonReader reader)
+    private static JsValue Cut(ref PayloadReader reader)
     {
         reader.Skip();
         return JsValue.Null;
     }
 
-    private JsValue ReadArray(ref Utf8JsonReader reader, int depth)
+    private JsValue ReadArray(ref PayloadReader reader, int depth)
     {
         while (_items.Count <= depth)
         {
@@ -154,7 +154,7 @@ internal sealed class JsonValueReader
         return JsValue.Array(array);
     }
 
-    private JsValue ReadObject(ref Utf8JsonReader reader, int depth)
+    private JsValue ReadObject(ref PayloadReader reader, int depth)
     {
         while (_entries.Count <= depth)
         {

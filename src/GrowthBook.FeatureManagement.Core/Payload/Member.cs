@@ -66,7 +66,7 @@ internal static class MemberNames
     public static string Of(Member member) => Names[(int)member];
 
     /// <summary>The member the property name the reader is on names, escaped or not; false for any other name.</summary>
-    public static bool TryIdentify(ref Utf8JsonReader reader, out Member member)
+    public static bool TryIdentify(ref PayloadReader reader, out Member member)
     {
         if (!reader.ValueIsEscaped)
         {

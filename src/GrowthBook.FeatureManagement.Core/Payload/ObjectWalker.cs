@@ -5,7 +5,7 @@ namespace GrowthBook.FeatureManagement.Payload;
 
 /// <summary>
 /// Walks the members of one JSON object in UTF-8, checking its punctuation itself and handing each member's value
-/// to the caller by position. The caller reads a value (with a <see cref="Utf8JsonReader"/> over the value alone,
+/// to the caller by position. The caller reads a value (with a <see cref="PayloadReader"/> over the value alone,
 /// which checks it) or, when it already knows those exact bytes, steps over them; either way it reports where the
 /// value ended. So a payload's unchanged features are never tokenized again (<see cref="GrowthBookPayload"/>).
 /// </summary>
@@ -40,7 +40,7 @@ internal ref struct ObjectWalker
             return false;
         }
 
-        var reader = new Utf8JsonReader(_json[nameStart..], isFinalBlock: true, new JsonReaderState(JsonValueReader.Options));
+        var reader = new PayloadReader(_json[nameStart..]);
         reader.Read();
         name = names.ReadString(ref reader);
         return true;

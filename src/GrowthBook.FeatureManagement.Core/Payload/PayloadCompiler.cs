@@ -324,10 +324,10 @@ internal sealed class PayloadCompiler
         var reads = _conditions.SavedGroupReads;
         _featureWarnings.Clear();
         _needsBandits = false;
-        var reader = new Utf8JsonReader(json.Span[start..], isFinalBlock: true, new JsonReaderState(JsonValueReader.Options));
+        var reader = new PayloadReader(json.Span[start..]);
         reader.Read();
         var feature = CompileFeature(slot.Key!, ref reader, json, start);
-        var end = start + (int)reader.BytesConsumed;
+        var end = start + reader.BytesConsumed;
         for (var i = problems; i < _conditions.Problems.Count; i++)
         {
             _featureWarnings.Add(_conditions.Problems[i]);
@@ -360,7 +360,7 @@ internal sealed class PayloadCompiler
 
     // Reads the feature whose first token the reader is on (at `offset` in `json`) straight from the text, leaving the
     // reader on its last token; null when it is skipped (with a warning).
-    private FeatureDefinition? CompileFeature(string key, ref Utf8JsonReader reader, ReadOnlyMemory<byte> json, int offset)
+    private FeatureDefinition? CompileFeature(string key, ref PayloadReader reader, ReadOnlyMemory<byte> json, int offset)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -429,7 +429,7 @@ internal sealed class PayloadCompiler
     }
 
     // The rules array the reader is on, into _rules, leaving the reader on its `]`. A rule is read whole (its members located) before it is compiled.
-    private void CompileRules(string featureKey, ref Utf8JsonReader reader, ReadOnlyMemory<byte> json, int offset)
+    private void CompileRules(string featureKey, ref PayloadReader reader, ReadOnlyMemory<byte> json, int offset)
     {
         var index = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)

@@ -38,7 +38,7 @@ internal sealed class StreamedMembers(JsonValueReader values, ConditionCompiler 
     /// locate it.
     /// </param>
     /// <exception cref="JsonException">The text is not valid JSON.</exception>
-    public void Read(ref Utf8JsonReader reader, ReadOnlyMemory<byte> json, int offset, int depth, bool buildConditions)
+    public void Read(ref PayloadReader reader, ReadOnlyMemory<byte> json, int offset, int depth, bool buildConditions)
     {
         _present = default;
         _json = json;
@@ -56,7 +56,7 @@ internal sealed class StreamedMembers(JsonValueReader values, ConditionCompiler 
 
             ref var entry = ref _entries[(int)member];
             _present = _present.With(member);
-            entry.Start = offset + (int)reader.TokenStartIndex;
+            entry.Start = offset + reader.TokenStartIndex;
             if (member == Member.Condition)
             {
                 _condition = null; // a repeated member: the last one wins
@@ -87,7 +87,7 @@ internal sealed class StreamedMembers(JsonValueReader values, ConditionCompiler 
                 entry.Built = true;
             }
 
-            entry.End = offset + (int)reader.BytesConsumed;
+            entry.End = offset + reader.BytesConsumed;
         }
     }
 

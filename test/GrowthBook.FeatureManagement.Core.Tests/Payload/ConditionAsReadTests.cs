@@ -26,7 +26,7 @@ public sealed class ConditionAsReadTests
         var text = Encoding.UTF8.GetBytes(c[1].GetRawText());
         var savedGroups = c.Length > 4 ? new SavedGroups(JsJson.ObjectFromElement(c[4])) : SavedGroups.Empty;
         var compiler = new ConditionCompiler(savedGroups);
-        var reader = new Utf8JsonReader(text, isFinalBlock: true, new JsonReaderState(JsonValueReader.Options));
+        var reader = new PayloadReader(text);
         reader.Read();
         Interlocked.Increment(ref _cases);
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -81,7 +81,7 @@ public sealed class ConditionAsReadTests
         {
             var text = Encoding.UTF8.GetBytes(condition);
             var compiler = new ConditionCompiler(SavedGroups.Empty);
-            var reader = new Utf8JsonReader(text, isFinalBlock: true, new JsonReaderState(JsonValueReader.Options));
+            var reader = new PayloadReader(text);
             reader.Read();
             var compiled = compiler.CompileAsRead(ref reader, new JsonValueReader(), depth: 3);
             Assert.That(compiled, Is.Null, condition);

@@ -49,7 +49,7 @@ public sealed class MemberNamesTests
 
     private static Member? Identify(string propertyName)
     {
-        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes("{" + propertyName + ":1}"));
+        var reader = new PayloadReader(Encoding.UTF8.GetBytes("{" + propertyName + ":1}"));
         reader.Read();
         reader.Read();
         return MemberNames.TryIdentify(ref reader, out var member) ? member : null;

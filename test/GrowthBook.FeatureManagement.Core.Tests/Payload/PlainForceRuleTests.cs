@@ -145,7 +145,7 @@ public sealed class PlainForceRuleTests
 
     private static bool IsPlain(string rule)
     {
-        var reader = new System.Text.Json.Utf8JsonReader(Encoding.UTF8.GetBytes(rule));
+        var reader = new PayloadReader(Encoding.UTF8.GetBytes(rule));
         reader.Read();
         var members = new StreamedMembers(new JsonValueReader(), new GrowthBook.FeatureManagement.Conditions.ConditionCompiler(GrowthBook.FeatureManagement.Conditions.SavedGroups.Empty));
         members.Read(ref reader, Encoding.UTF8.GetBytes(rule), 0, depth: 2, buildConditions: false);

@@ -1,0 +1,404 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Unicode;
+
+namespace GrowthBook.FeatureManagement.Payload;
+
+/// <summary>
+/// Reads JSON tokens from UTF-8 for the payload compiler: the part of <see cref="Utf8JsonReader"/> the compiler uses,
+/// giving the same tokens, positions and values, and accepting the same texts (with <see cref="JsonValueReader.Options"/>).
+/// It goes over whitespace and over strings with no escapes with vectorised searches, where the framework's reader
+/// goes a byte at a time; a payload written with indentation is mostly whitespace.
+/// </summary>
+/// <remarks>
+/// A string with an escape or a control character is read by a <see cref="Utf8JsonReader"/>, which checks it. Text
+/// that is not JSON is read again by a <see cref="Utf8JsonReader"/> over the same bytes, so the exception thrown is
+/// the one the framework's reader throws there (message, line and position).
+/// </remarks>
+internal ref struct PayloadReader
+{
+    // As JsonValueReader.Options.MaxDepth: the framework's reader refuses a container deeper than this.
+    private const int MaxDepth = 100_000;
+
+    // JSON whitespace; what ends a number; what ends a string's plain run (a quote, an escape, a control character).
+    private static readonly SearchValues<byte> Whitespace = SearchValues.Create(" \t\n\r"u8);
+    private static readonly SearchValues<byte> NumberEnds = SearchValues.Create(" \t\n\r,]}"u8);
+    private static readonly SearchValues<byte> StringStops = SearchValues.Create(
+        [.. Enumerable.Range(0, 0x20).Select(b => (byte)b), (byte)'"', (byte)'\\']);
+
+    private readonly ReadOnlySpan<byte> _json;
+    private int _position;
+    private int _tokenStart;
+    private int _valueStart;
+    private int _valueLength;
+    private int _depth;
+    private ulong _objects; // bit i: the container at depth i + 1 is an object (the first 64 levels)
+    private bool[]? _deepObjects; // the same for deeper levels, when there are any
+    private JsonTokenType _tokenType;
+    private bool _escaped;
+
+    /// <summary>A reader at the start of <paramref name="json"/>, which holds one JSON value (and possibly more text after it).</summary>
+    public PayloadReader(ReadOnlySpan<byte> json) => _json = json;
+
+    public readonly JsonTokenType TokenType => _tokenType;
+
+    /// <summary>The token's text: a string's or a property name's between the quotes (as written), a number's, a literal's.</summary>
+    public readonly ReadOnlySpan<byte> ValueSpan => _json.Slice(_valueStart, _valueLength);
+
+    /// <summary>Whether the string or property name has escapes.</summary>
+    public readonly bool ValueIsEscaped => _escaped;
+
+    /// <summary>Where the token starts (a string's opening quote).</summary>
+    public readonly int TokenStartIndex => _tokenStart;
+
+    /// <summary>Where reading stopped: after the token (after the colon, for a property name).</summary>
+    public readonly int BytesConsumed => _position;
+
+    /// <summary>The token's depth, as <see cref="Utf8JsonReader.CurrentDepth"/> counts it.</summary>
+    public readonly int CurrentDepth => _tokenType is JsonTokenType.StartObject or JsonTokenType.StartArray ? _depth - 1 : _depth;
+
+    /// <summary>Moves to the next token; false when the value has ended and only whitespace follows.</summary>
+    /// <exception cref="JsonException">The text is not JSON there.</exception>
+    public bool Read()
+    {
+        var at = SkipWhitespace(_position);
+        switch (_tokenType)
+        {
+            case JsonTokenType.None:
+            case JsonTokenType.PropertyName:
+                ReadValue(at);
+                return true;
+            case JsonTokenType.StartObject:
+                if (At(at) == '}')
+                {
+                    EndContainer(at, JsonTokenType.EndObject);
+                }
+                else
+                {
+                    ReadPropertyName(at);
+                }
+
+                return true;
+            case JsonTokenType.StartArray:
+                if (At(at) == ']')
+                {
+                    EndContainer(at, JsonTokenType.EndArray);
+                }
+                else
+                {
+                    ReadValue(at);
+                }
+
+                return true;
+        }
+
+        // A value has ended.
+        if (_depth == 0)
+        {
+            if (at < _json.Length)
+            {
+                ThrowAsFramework();
+            }
+
+            _position = at;
+            return false;
+        }
+
+        var inObject = InObject;
+        switch (At(at))
+        {
+            case ',':
+                at = SkipWhitespace(at + 1);
+                if (inObject)
+                {
+                    ReadPropertyName(at);
+                }
+                else
+                {
+                    ReadValue(at);
+                }
+
+                return true;
+            case '}' when inObject:
+                EndContainer(at, JsonTokenType.EndObject);
+                return true;
+            case ']' when !inObject:
+                EndContainer(at, JsonTokenType.EndArray);
+                return true;
+            default:
+                ThrowAsFramework();
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// Steps over the current value: from a property name, its value; from the start of an object or array, to its
+    /// end. Other tokens stay where they are.
+    /// </summary>
+    /// <exception cref="JsonException">The text is not JSON there.</exception>
+    public void Skip()
+    {
+        if (_tokenType == JsonTokenType.PropertyName)
+        {
+            Read();
+        }
+
+        if (_tokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+        {
+            var depth = _depth - 1;
+            while (_depth > depth)
+            {
+                Read();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The number's value, as <see cref="Utf8JsonReader.TryGetDouble"/> gives it: the closest double, ±Infinity beyond
+    /// double's range. Always true: the token is a JSON number.
+    /// </summary>
+    public readonly bool TryGetDouble(out double value)
+        => double.TryParse(ValueSpan, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+
+    /// <summary>The string's or property name's value, as <see cref="Utf8JsonReader.GetString"/> gives it.</summary>
+    /// <exception cref="InvalidOperationException">It is not valid UTF-8, or escapes a lone surrogate.</exception>
+    public readonly string GetString()
+        => !_escaped && Utf8.IsValid(ValueSpan) ? Encoding.UTF8.GetString(ValueSpan) : Framework().GetString()!;
+
+    /// <summary>Unescapes the string or property name into <paramref name="destination"/>, as <see cref="Utf8JsonReader.CopyString(Span{char})"/>.</summary>
+    /// <exception cref="InvalidOperationException">It is not valid UTF-8, or escapes a lone surrogate.</exception>
+    public readonly int CopyString(Span<char> destination) => Framework().CopyString(destination);
+
+    private readonly bool InObject => _depth <= 64 ? ((_objects >> (_depth - 1)) & 1) != 0 : _deepObjects![_depth - 65];
+
+    private readonly int At(int at) => at < _json.Length ? _json[at] : -1;
+
+    private readonly int SkipWhitespace(int at)
+    {
+        // Minified text has none, and a single space (after a colon) is common: searched only past a second byte.
+        if (at < _json.Length && _json[at] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
+        {
+            at++;
+            if (at < _json.Length && _json[at] <= ' ')
+            {
+                var rest = _json[at..].IndexOfAnyExcept(Whitespace);
+                at = rest < 0 ? _json.Length : at + rest;
+            }
+        }
+
+        return at;
+    }
+
+    private void ReadValue(int at)
+    {
+        _tokenStart = at;
+        switch (At(at))
+        {
+            case '{':
+                Push(isObject: true);
+                Token(JsonTokenType.StartObject, at, 1);
+                break;
+            case '[':
+                Push(isObject: false);
+                Token(JsonTokenType.StartArray, at, 1);
+                break;
+            case '"':
+                ReadString(at);
+                _tokenType = JsonTokenType.String;
+                break;
+            case 't':
+                Literal(at, "true"u8, JsonTokenType.True);
+                break;
+            case 'f':
+                Literal(at, "false"u8, JsonTokenType.False);
+                break;
+            case 'n':
+                Literal(at, "null"u8, JsonTokenType.Null);
+                break;
+            case '-' or (>= '0' and <= '9'):
+                ReadNumber(at);
+                break;
+            default:
+                ThrowAsFramework();
+                break;
+        }
+    }
+
+    private void ReadPropertyName(int at)
+    {
+        if (At(at) != '"')
+        {
+            ThrowAsFramework();
+        }
+
+        _tokenStart = at;
+        ReadString(at);
+        var colon = SkipWhitespace(_position);
+        if (At(colon) != ':')
+        {
+            ThrowAsFramework();
+        }
+
+        _position = colon + 1;
+        _tokenType = JsonTokenType.PropertyName;
+    }
+
+    // The string whose opening quote is at `at`.
+    private void ReadString(int at)
+    {
+        var start = at + 1;
+        var length = _json[start..].IndexOfAny(StringStops);
+        if (length >= 0 && _json[start + length] == '"')
+        {
+            _valueStart = start;
+            _valueLength = length;
+            _escaped = false;
+            _position = start + length + 1;
+            return;
+        }
+
+        // An escape, a control character or no closing quote: the framework's reader checks it.
+        var reader = new Utf8JsonReader(_json[at..], isFinalBlock: true, new JsonReaderState(JsonValueReader.Options));
+        try
+        {
+            reader.Read();
+        }
+        catch (JsonException)
+        {
+            ThrowAsFramework();
+        }
+
+        _valueStart = start;
+        _valueLength = reader.ValueSpan.Length;
+        _escaped = reader.ValueIsEscaped;
+        _position = at + (int)reader.BytesConsumed;
+    }
+
+    private void ReadNumber(int at)
+    {
+        var end = at + (_json[at] == '-' ? 1 : 0);
+        if (At(end) == '0')
+        {
+            end++;
+        }
+        else
+        {
+            end = Digits(end);
+        }
+
+        if (At(end) == '.')
+        {
+            end = Digits(end + 1);
+        }
+
+        if (At(end) is 'e' or 'E')
+        {
+            end++;
+            if (At(end) is '+' or '-')
+            {
+                end++;
+            }
+
+            end = Digits(end);
+        }
+
+        // Anything but a delimiter after it (a letter, a second leading zero's digit) is not JSON.
+        if (end < _json.Length && !NumberEnds.Contains(_json[end]))
+        {
+            ThrowAsFramework();
+        }
+
+        Token(JsonTokenType.Number, at, end - at);
+    }
+
+    // The end of the run of digits starting at `at`, which must have at least one.
+    private readonly int Digits(int at)
+    {
+        if (At(at) is not (>= '0' and <= '9'))
+        {
+            ThrowAsFramework();
+        }
+
+        var length = _json[at..].IndexOfAnyExceptInRange((byte)'0', (byte)'9');
+        return length < 0 ? _json.Length : at + length;
+    }
+
+    private void Literal(int at, ReadOnlySpan<byte> literal, JsonTokenType type)
+    {
+        if (!_json[at..].StartsWith(literal))
+        {
+            ThrowAsFramework();
+        }
+
+        Token(type, at, literal.Length);
+    }
+
+    private void Token(JsonTokenType type, int at, int length)
+    {
+        _tokenType = type;
+        _tokenStart = at;
+        _valueStart = at;
+        _valueLength = length;
+        _escaped = false;
+        _position = at + length;
+    }
+
+    private void EndContainer(int at, JsonTokenType type)
+    {
+        _depth--;
+        Token(type, at, 1);
+    }
+
+    private void Push(bool isObject)
+    {
+        if (_depth >= MaxDepth)
+        {
+            ThrowAsFramework();
+        }
+
+        if (_depth < 64)
+        {
+            _objects = isObject ? _objects | (1UL << _depth) : _objects & ~(1UL << _depth);
+        }
+        else
+        {
+            if (_deepObjects is null || _deepObjects.Length <= _depth - 64)
+            {
+                Array.Resize(ref _deepObjects, Math.Max(64, (_deepObjects?.Length ?? 0) * 2));
+            }
+
+            _deepObjects[_depth - 64] = isObject;
+        }
+
+        _depth++;
+    }
+
+    // The framework's reader on the current string or property name.
+    private readonly Utf8JsonReader Framework()
+    {
+        var reader = new Utf8JsonReader(_json[_tokenStart..], isFinalBlock: true, new JsonReaderState(JsonValueReader.Options));
+        reader.Read();
+        return reader;
+    }
+
+    /// <summary>
+    /// Throws what the framework's reader throws reading the same value: it reads the text from the start, as far as
+    /// one whole value goes, and stops at the same place this reader did.
+    /// </summary>
+    [DoesNotReturn]
+    private readonly void ThrowAsFramework()
+    {
+        var reader = new Utf8JsonReader(_json, isFinalBlock: true, new JsonReaderState(JsonValueReader.Options));
+        if (reader.Read())
+        {
+            reader.Skip();
+            reader.Read(); // anything after the value
+        }
+
+        // Not reached while both readers accept the same texts (tested on a corpus of broken and deep texts).
+        throw new JsonException($"The payload is not valid JSON (at byte {_position}).");
+    }
+}
