@@ -1,6 +1,9 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -184,12 +187,55 @@ internal ref struct PayloadReader
             at++;
             if (at < _json.Length && _json[at] <= ' ')
             {
-                var rest = _json[at..].IndexOfAnyExcept(Whitespace);
-                at = rest < 0 ? _json.Length : at + rest;
+                at = EndOfWhitespace(at);
             }
         }
 
         return at;
+    }
+
+    // Where the whitespace starting at `at` ends. Indentation is mostly shorter than 16 bytes: one vector compare each.
+    private readonly int EndOfWhitespace(int at)
+    {
+        if (Vector128.IsHardwareAccelerated && at + Vector128<byte>.Count <= _json.Length)
+        {
+            var bytes = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_json), (nuint)at);
+            var whitespace = Vector128.Equals(bytes, Vector128.Create((byte)' ')) | Vector128.Equals(bytes, Vector128.Create((byte)'\n'))
+                | Vector128.Equals(bytes, Vector128.Create((byte)'\r')) | Vector128.Equals(bytes, Vector128.Create((byte)'\t'));
+            var other = ~whitespace.ExtractMostSignificantBits() & 0xFFFF;
+            if (other != 0)
+            {
+                return at + BitOperations.TrailingZeroCount(other);
+            }
+
+            at += Vector128<byte>.Count;
+        }
+
+        var rest = _json[at..].IndexOfAnyExcept(Whitespace);
+        return rest < 0 ? _json.Length : at + rest;
+    }
+
+    // The length of the run of string bytes from `at` that need no checking: up to a quote, a backslash or a control
+    // character (-1: none before the end). Most names and values are shorter than 16 bytes: one vector compare each.
+    private readonly int PlainLength(int at)
+    {
+        var length = 0;
+        if (Vector128.IsHardwareAccelerated && at + Vector128<byte>.Count <= _json.Length)
+        {
+            var bytes = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_json), (nuint)at);
+            var stops = Vector128.Equals(bytes, Vector128.Create((byte)'"')) | Vector128.Equals(bytes, Vector128.Create((byte)'\\'))
+                | Vector128.LessThan(bytes, Vector128.Create((byte)0x20));
+            var found = stops.ExtractMostSignificantBits();
+            if (found != 0)
+            {
+                return BitOperations.TrailingZeroCount(found);
+            }
+
+            length = Vector128<byte>.Count;
+        }
+
+        var rest = _json[(at + length)..].IndexOfAny(StringStops);
+        return rest < 0 ? -1 : length + rest;
     }
 
     private void ReadValue(int at)
@@ -250,7 +296,7 @@ internal ref struct PayloadReader
     private void ReadString(int at)
     {
         var start = at + 1;
-        var length = _json[start..].IndexOfAny(StringStops);
+        var length = PlainLength(start);
         if (length >= 0 && _json[start + length] == '"')
         {
             _valueStart = start;

@@ -28,6 +28,8 @@ public sealed class PayloadReaderTests
         }
         """,
         """{"k\n":"\t","n":-0,"e":1e-7,"u":"caf\u00e9","raw":"café","s":"\ud800"}""",
+        // Runs longer than one vector (16 bytes): indentation, names, values.
+        "{\n                    \"a-property-name-longer-than-a-vector\": \"a value longer than sixteen bytes, é\",\n                     \"b\": [1]}",
     ];
 
     private static readonly byte[] Replacements = "\"\\,:{}[] 0-e.tnx\u0001\t"u8.ToArray().Concat(new byte[] { 0xC3, 0xFF }).ToArray();
