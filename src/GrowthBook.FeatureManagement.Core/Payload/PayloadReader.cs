@@ -164,7 +164,25 @@ internal ref struct PayloadReader
     /// double's range. Always true: the token is a JSON number.
     /// </summary>
     public readonly bool TryGetDouble(out double value)
-        => double.TryParse(ValueSpan, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+    {
+        // Most of a payload's numbers are small integers (versions, ages, weights' 0 and 1): exact as a long.
+        var text = ValueSpan;
+        var negative = text[0] == '-';
+        var digits = negative ? text[1..] : text;
+        if (digits.Length <= 15 && digits.IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0)
+        {
+            long integer = 0;
+            foreach (var digit in digits)
+            {
+                integer = (integer * 10) + (digit - '0');
+            }
+
+            value = negative ? -(double)integer : integer; // "-0" is -0, as JSON.parse reads it
+            return true;
+        }
+
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+    }
 
     /// <summary>The string's or property name's value, as <see cref="Utf8JsonReader.GetString"/> gives it.</summary>
     /// <exception cref="InvalidOperationException">It is not valid UTF-8, or escapes a lone surrogate.</exception>

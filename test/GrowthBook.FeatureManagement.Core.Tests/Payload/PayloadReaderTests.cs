@@ -138,6 +138,8 @@ public sealed class PayloadReaderTests
                 numbers.Add(value.ToString(i % 2 == 0 ? "R" : "E16", CultureInfo.InvariantCulture));
             }
 
+            numbers.Add(random.NextInt64(-999_999_999_999_999, 999_999_999_999_999).ToString(CultureInfo.InvariantCulture));
+            numbers.Add(random.Next(-1000, 1000).ToString(CultureInfo.InvariantCulture));
             var digits = new string([.. Enumerable.Range(0, random.Next(1, 40)).Select(_ => (char)('0' + random.Next(10)))]).TrimStart('0');
             numbers.Add($"{(random.Next(2) == 0 ? "-" : "")}{(digits.Length == 0 ? "0" : digits)}.{random.Next(1000)}e{random.Next(-400, 400)}");
         }
