@@ -16,7 +16,10 @@ internal sealed class SavedGroups
 {
     public static readonly SavedGroups Empty = new();
 
-    private Dictionary<string, SavedGroup> _groups = new(StringComparer.Ordinal);
+    // Never changed once made (Load replaces it), so a payload without saved groups shares one empty dictionary.
+    private static readonly Dictionary<string, SavedGroup> None = new(StringComparer.Ordinal);
+
+    private Dictionary<string, SavedGroup> _groups = None;
 
     public SavedGroups()
     {

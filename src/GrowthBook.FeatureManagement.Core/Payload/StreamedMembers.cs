@@ -8,7 +8,7 @@ namespace GrowthBook.FeatureManagement.Payload;
 /// wins; names that are not <see cref="Member"/>s are skipped): primitives are read, objects and arrays are checked and
 /// located, and built only when asked for (a condition, when the caller prefers, as it is read) — at the depth they
 /// have in the payload, so a deep value is cut exactly where reading the whole object would cut it. One instance serves
-/// every rule of a payload in turn.
+/// every rule of a payload in turn, and the next payload's after <see cref="Clear"/>.
 /// </summary>
 internal sealed class StreamedMembers(JsonValueReader values) : JsonMembers
 {
@@ -77,6 +77,14 @@ internal sealed class StreamedMembers(JsonValueReader values) : JsonMembers
 
             entry.End = offset + (int)reader.BytesConsumed;
         }
+    }
+
+    /// <summary>Forgets the last object read: no reference is left to its text or values.</summary>
+    public void Clear()
+    {
+        Array.Clear(_entries);
+        _stamp = 0;
+        _json = default;
     }
 
     public override bool TryGetValue(Member member, out JsValue value)
