@@ -121,7 +121,7 @@ public sealed partial class GrowthBookPayload
         GrowthBookPayload payload;
         try
         {
-            payload = new PayloadCompiler(options?.DecryptionKey, options?.Previous).Compile(utf8Json);
+            payload = PayloadCompiler.Compile(utf8Json, options?.DecryptionKey, options?.Previous);
         }
         catch (JsonException e) when (e.GetType() != typeof(JsonException))
         {

@@ -29,8 +29,13 @@ internal sealed class SharedCondition(Condition condition, JsValue? source)
 /// <see cref="ValueMatcher"/> nodes: regexes built, versions padded, lists hashed, saved groups bound.
 /// The semantics are JS SDK 1.8.0's <c>mongrule.ts</c> (docs/engine.md, "Conditions"), node by node.
 /// </summary>
-internal sealed class ConditionCompiler(SavedGroups savedGroups)
+internal sealed class ConditionCompiler(SavedGroups savedGroups, ConditionTables tables)
 {
+    public ConditionCompiler(SavedGroups savedGroups)
+        : this(savedGroups, new ConditionTables())
+    {
+    }
+
     /// <summary>
     /// Conditions nested deeper than this (counting every object and array level) evaluate to false.
     /// Real targeting conditions stay far below it; the limit keeps hostile payloads from exhausting the stack.
@@ -39,12 +44,13 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups)
 
     // One compiled tree per distinct condition (structurally equal JSON): a payload repeats the same targeting on many
     // features, and each copy would otherwise cost its own nodes, lists and regexes.
-    private readonly Dictionary<JsValue, SharedCondition> _compiled = new(JsValueComparer.Instance);
-    private readonly TextTable<SharedCondition> _byText = new();
-    private readonly List<GroupListMatcher> _groupLists = [];
+    // (Empty when given: a payload's compilation passes the tables the last one cleared.)
+    private readonly Dictionary<JsValue, SharedCondition> _compiled = tables.Compiled;
+    private readonly TextTable<SharedCondition> _byText = tables.ByText;
+    private readonly List<GroupListMatcher> _groupLists = tables.GroupLists;
 
     /// <summary>Problems seen while compiling (unknown operators, depth, bad regexes), for one log line each.</summary>
-    public List<string> Problems { get; } = [];
+    public List<string> Problems { get; } = tables.Problems;
 
     /// <summary>How many compiled conditions read saved groups (<c>$inGroup</c>, <c>$notInGroup</c>, <c>$savedGroup</c>) so far.</summary>
     public int SavedGroupReads { get; private set; }
@@ -192,9 +198,9 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups)
     }
 
     // Scratch for CompileAsRead: names seen in the condition (then in the operator object being read), clauses, operators.
-    private readonly List<string> _readNames = [];
-    private readonly List<Condition> _readClauses = [];
-    private readonly List<ValueMatcher> _readOperators = [];
+    private readonly List<string> _readNames = tables.ReadNames;
+    private readonly List<Condition> _readClauses = tables.ReadClauses;
+    private readonly List<ValueMatcher> _readOperators = tables.ReadOperators;
 
     /// <summary>Operators whose operand is compiled without nested conditions and without binding saved groups.</summary>
     private static bool IsPlainOperator(string op) => op is "$eq" or "$ne" or "$lt" or "$lte" or "$gt" or "$gte" or "$exists"

@@ -14,9 +14,13 @@ namespace GrowthBook.FeatureManagement.Conditions;
 /// </remarks>
 internal sealed class SavedGroups
 {
+    // Never changed once made (Load replaces it), so a payload without saved groups shares one empty dictionary.
+    // (Declared first: Empty, below, is made with it.)
+    private static readonly Dictionary<string, SavedGroup> None = new(StringComparer.Ordinal);
+
     public static readonly SavedGroups Empty = new();
 
-    private Dictionary<string, SavedGroup> _groups = new(StringComparer.Ordinal);
+    private Dictionary<string, SavedGroup> _groups = None;
 
     public SavedGroups()
     {

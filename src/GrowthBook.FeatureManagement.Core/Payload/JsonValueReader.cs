@@ -8,8 +8,8 @@ namespace GrowthBook.FeatureManagement.Payload;
 /// <summary>
 /// Reads UTF-8 JSON straight into <see cref="JsValue"/>s, as <c>JSON.parse</c> reads it (duplicate keys: the last value
 /// at the first position; escaped lone surrogates kept; numbers beyond double as ±Infinity), with no intermediate
-/// document. Property names and short strings are interned for the reader's lifetime, one payload compilation, so a
-/// payload holds one copy of each attribute name, operator and repeated value.
+/// document. Property names and short strings are interned for one payload compilation (until <see cref="Clear"/>), so
+/// a payload holds one copy of each attribute name, operator and repeated value.
 /// </summary>
 internal sealed class JsonValueReader
 {
@@ -34,6 +34,41 @@ internal sealed class JsonValueReader
     // Scratch lists per depth, reused for every object and array read at that depth.
     private readonly List<List<KeyValuePair<string, JsValue>>> _entries = [];
     private readonly List<List<JsValue>> _items = [];
+
+    /// <summary>How many entries its string table and scratch lists hold before they grow (see <see cref="CompileScratch"/>).</summary>
+    public int Capacity
+    {
+        get
+        {
+            var capacity = _strings.Capacity;
+            foreach (var entries in _entries)
+            {
+                capacity += entries.Capacity + 1;
+            }
+
+            foreach (var items in _items)
+            {
+                capacity += items.Capacity + 1;
+            }
+
+            return capacity;
+        }
+    }
+
+    /// <summary>Forgets the strings interned and what a read that threw left in the scratch lists, keeping their storage.</summary>
+    public void Clear()
+    {
+        _strings.Clear();
+        foreach (var entries in _entries)
+        {
+            entries.Clear();
+        }
+
+        foreach (var items in _items)
+        {
+            items.Clear();
+        }
+    }
 
     /// <summary>Reads the value whose first token the reader is on, leaving the reader on its last token.</summary>
     public JsValue Read(ref PayloadReader reader) => Read(ref reader, 0);

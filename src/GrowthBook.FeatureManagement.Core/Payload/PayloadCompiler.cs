@@ -26,33 +26,65 @@ internal sealed class PayloadCompiler
     // Fingerprints are compared only within this process; a random seed keeps crafted collisions out of reach.
     private static readonly long FingerprintSeed = Random.Shared.NextInt64();
 
-    private readonly JsonValueReader _reader = new();
+    // Scratch the payload does not keep, rented for this compilation (CompileScratch).
+    private readonly CompileScratch _scratch;
+    private readonly JsonValueReader _reader;
     private StreamedMembers? _rule; // made when a feature first has rules
-    private readonly RuleExperimentMembers _ruleExperiment = new();
-    private readonly List<FeatureRule> _rules = [];
+    private readonly RuleExperimentMembers _ruleExperiment;
+    private readonly List<FeatureRule> _rules;
+    private readonly SharedValues _values;
+    private readonly List<string> _featureWarnings;
+    private readonly List<string> _warnings;
+    private readonly List<ExperimentDefinition> _experiments;
+
     private readonly SavedGroups _savedGroups = new();
     private readonly ConditionCompiler _conditions;
     private readonly GrowthBookPayload? _previous;
     private readonly string? _decryptionKey;
-    private readonly SharedValues _values = new();
-    private readonly List<string> _featureWarnings = [];
 
     // Rented, so that compiling a large payload allocates no large transient arrays (each would count towards a full
     // collection); returned, cleared, when the payload is built.
     private Slot[] _slots = [];
     private int _slotCount;
-    private readonly List<string> _warnings = [];
-    private readonly List<ExperimentDefinition> _experiments = [];
     private JsObject _bandits = JsObject.Empty;
     private bool _banditsKnown;
     private bool _needsBandits;
     private byte[]? _featuresPlaintext;
 
-    public PayloadCompiler(string? decryptionKey, GrowthBookPayload? previous)
+    /// <summary>A compiler that uses <paramref name="scratch"/> (new, or reset after its last compilation) for one compilation.</summary>
+    public PayloadCompiler(string? decryptionKey, GrowthBookPayload? previous, CompileScratch scratch)
     {
-        _conditions = new ConditionCompiler(_savedGroups);
+        _scratch = scratch;
+        _reader = scratch.Reader;
+        _ruleExperiment = scratch.RuleExperiment;
+        _rules = scratch.Rules;
+        _values = scratch.Values;
+        _featureWarnings = scratch.FeatureWarnings;
+        _warnings = scratch.Warnings;
+        _experiments = scratch.Experiments;
+        _conditions = new ConditionCompiler(_savedGroups, scratch.Conditions);
         _decryptionKey = decryptionKey;
         _previous = previous;
+    }
+
+    /// <summary>
+    /// Compiles the payload in <paramref name="text"/> (decrypting its encrypted sections with <paramref name="decryptionKey"/>,
+    /// reusing what is unchanged from <paramref name="previous"/>), with scratch rented for the compilation and returned
+    /// after it, whether it succeeds or throws.
+    /// </summary>
+    /// <exception cref="JsonException">The text is not JSON, or not a JSON object.</exception>
+    /// <exception cref="GrowthBookDecryptionException">An encrypted section cannot be decrypted with the key.</exception>
+    public static GrowthBookPayload Compile(ReadOnlyMemory<byte> text, string? decryptionKey, GrowthBookPayload? previous)
+    {
+        var scratch = CompileScratch.Rent();
+        try
+        {
+            return new PayloadCompiler(decryptionKey, previous, scratch).Compile(text);
+        }
+        finally
+        {
+            CompileScratch.Return(scratch);
+        }
     }
 
     /// <summary>Compiles the payload in <paramref name="text"/>.</summary>
@@ -441,8 +473,8 @@ internal sealed class PayloadCompiler
                 continue;
             }
 
-            _rule ??= new StreamedMembers(_reader, _conditions);
-            _rule.Read(ref reader, json, offset, depth: 2, buildConditions: !_conditions.Repeats);
+            _rule ??= _scratch.Rule;
+            _rule.Read(ref reader, json, offset, depth: 2, _conditions.Repeats ? null : _conditions);
             if (CompileRule(featureKey, index++, _rule) is { } rule)
             {
                 _rules.Add(rule);
@@ -594,7 +626,7 @@ internal sealed class PayloadCompiler
             }
         }
 
-        var index = GrowthBookPayload.SameKeys(features, _previous) ? _previous!.Index : IndexOf(ref features, ref stamps);
+        var index = GrowthBookPayload.SameKeys(features, _previous) ? _previous!.Index : IndexOf(ref features, ref stamps, _scratch.Positions);
         Dictionary<FeatureDefinition, string[]>? featureWarnings = null;
         foreach (ref var slot in slots)
         {
@@ -612,9 +644,10 @@ internal sealed class PayloadCompiler
     }
 
     // The index of the features by key; a key given twice keeps its first position and its last definition.
-    private static System.Collections.Frozen.FrozenDictionary<string, int> IndexOf(ref FeatureDefinition[] features, ref FeatureStamp[] stamps)
+    // (`positions` is scratch, empty.)
+    private static System.Collections.Frozen.FrozenDictionary<string, int> IndexOf(ref FeatureDefinition[] features, ref FeatureStamp[] stamps, Dictionary<string, int> positions)
     {
-        var positions = new Dictionary<string, int>(features.Length, StringComparer.Ordinal);
+        positions.EnsureCapacity(features.Length);
         var unique = 0;
         for (var i = 0; i < features.Length; i++)
         {

@@ -25,6 +25,13 @@ internal sealed class RuleExperimentMembers : JsonMembers
         return this;
     }
 
+    /// <summary>Forgets the rule it stood for.</summary>
+    public void Clear()
+    {
+        _rule = null!;
+        _featureKey = "";
+    }
+
     public override bool TryGetValue(Member member, out JsValue value)
     {
         switch (member)

@@ -16,7 +16,8 @@ internal sealed record VariationSplit(FeatureValue[] Variations, BucketRange[] R
 /// One instance of each distinct compiled value within one payload: feature values that are primitives (<c>true</c>,
 /// <c>"control"</c>, <c>1</c>), variation lists, weights, bucket ranges and variation meta. A payload repeats a few of
 /// these on thousands of features; each would otherwise be kept once per feature. Read from the payload's text, a
-/// list written the same way as one seen before is found by its text, without building its value.
+/// list written the same way as one seen before is found by its text, without building its value. Filled by one
+/// compilation and <see cref="Clear"/>ed after it (<see cref="CompileScratch"/>).
 /// </summary>
 internal sealed class SharedValues
 {
@@ -29,6 +30,26 @@ internal sealed class SharedValues
     private readonly TextTable<FeatureValue[]> _variationsByText = new();
     private readonly TextTable<double[]> _numbersByText = new();
     private readonly TextTable<SharedMeta> _metaByText = new();
+
+    /// <summary>How many entries its dictionaries and tables hold before they grow.</summary>
+    public int Capacity
+        => _primitives.EnsureCapacity(0) + _variations.EnsureCapacity(0) + _numbers.EnsureCapacity(0) + _ranges.EnsureCapacity(0)
+            + _meta.EnsureCapacity(0) + _splits.EnsureCapacity(0)
+            + _variationsByText.Capacity + _numbersByText.Capacity + _metaByText.Capacity;
+
+    /// <summary>Forgets every value (the payload compiled keeps them), keeping the storage.</summary>
+    public void Clear()
+    {
+        _primitives.Clear();
+        _variations.Clear();
+        _numbers.Clear();
+        _ranges.Clear();
+        _meta.Clear();
+        _splits.Clear();
+        _variationsByText.Clear();
+        _numbersByText.Clear();
+        _metaByText.Clear();
+    }
 
     /// <summary>The compiled value of <paramref name="value"/>: shared when it is a primitive.</summary>
     public FeatureValue Value(in JsValue value)

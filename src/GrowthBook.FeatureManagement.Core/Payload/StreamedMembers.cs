@@ -9,9 +9,9 @@ namespace GrowthBook.FeatureManagement.Payload;
 /// wins; names that are not <see cref="Member"/>s are skipped): primitives are read, objects and arrays are checked and
 /// located, and built only when asked for (a condition, when the caller prefers, as it is read) — at the depth they
 /// have in the payload, so a deep value is cut exactly where reading the whole object would cut it. One instance serves
-/// every rule of a payload in turn.
+/// every rule of a payload in turn, and the next payload's after <see cref="Clear"/>.
 /// </summary>
-internal sealed class StreamedMembers(JsonValueReader values, ConditionCompiler conditions) : JsonMembers
+internal sealed class StreamedMembers(JsonValueReader values) : JsonMembers
 {
     private SharedCondition? _condition; // the `condition` member, compiled as read
     private readonly Entry[] _entries = new Entry[MemberNames.Count];
@@ -33,12 +33,12 @@ internal sealed class StreamedMembers(JsonValueReader values, ConditionCompiler 
     /// <param name="json">The whole text the reader reads a part of.</param>
     /// <param name="offset">Where the reader's text starts in <paramref name="json"/>.</param>
     /// <param name="depth">The object's depth in the value it belongs to (its members are one deeper).</param>
-    /// <param name="buildConditions">
-    /// Compile a <c>condition</c> member as it is read (<see cref="ConditionCompiler.CompileAsRead"/>), rather than only
-    /// locate it.
+    /// <param name="conditions">
+    /// Compiles a <c>condition</c> member as it is read (<see cref="ConditionCompiler.CompileAsRead"/>); null: the
+    /// member is only located.
     /// </param>
     /// <exception cref="JsonException">The text is not valid JSON.</exception>
-    public void Read(ref PayloadReader reader, ReadOnlyMemory<byte> json, int offset, int depth, bool buildConditions)
+    public void Read(ref PayloadReader reader, ReadOnlyMemory<byte> json, int offset, int depth, ConditionCompiler? conditions)
     {
         _present = default;
         _json = json;
@@ -62,7 +62,7 @@ internal sealed class StreamedMembers(JsonValueReader values, ConditionCompiler 
                 _condition = null; // a repeated member: the last one wins
             }
 
-            if (buildConditions && member == Member.Condition && reader.TokenType == JsonTokenType.StartObject && _depth < JsJson.MaxValueDepth)
+            if (conditions is not null && member == Member.Condition && reader.TokenType == JsonTokenType.StartObject && _depth < JsJson.MaxValueDepth)
             {
                 // Compiled straight from the text; one of another shape is built from it when asked for.
                 entry.Type = JsType.Object;
@@ -93,6 +93,15 @@ internal sealed class StreamedMembers(JsonValueReader values, ConditionCompiler 
 
     /// <summary>The members the object read last has.</summary>
     public MemberSet Present => _present;
+
+    /// <summary>Forgets the last object read: no reference is left to its text, values or condition.</summary>
+    public void Clear()
+    {
+        Array.Clear(_entries);
+        _present = default;
+        _json = default;
+        _condition = null;
+    }
 
     public override bool TryGetValue(Member member, out JsValue value)
     {

@@ -6,8 +6,9 @@ namespace GrowthBook.FeatureManagement.Payload;
 /// A hash table keyed by UTF-8 text, looked up without allocating: what the compiler has already made of a given piece
 /// of a payload's text (a string, a condition, a list of variations), so that text repeated on thousands of features is
 /// turned into objects once. A key given as a span is copied into chunks of growing size (never moved); one given as
-/// memory (a part of the text being compiled, unchanged until the compilation ends) is kept as it is. Lives for one
-/// compilation; allocates nothing until the first key is added.
+/// memory (a part of the text being compiled, unchanged until the compilation ends) is kept as it is. Filled by one
+/// compilation and <see cref="Clear"/>ed after it (<see cref="CompileScratch"/>); allocates nothing until the first key is
+/// added.
 /// </summary>
 /// <remarks>
 /// Hostile text cannot make lookups slow: the hash is seeded at random per process, and a chain that reaches
@@ -18,6 +19,7 @@ internal sealed class TextTable<T>
     private const int MaxChain = 8;
     private const int FirstChunk = 512;
     private const int LargestChunk = 64 * 1024;
+    private const int KeptChunk = 8 * 1024;
 
     private static readonly long Seed = Random.Shared.NextInt64();
 
@@ -36,6 +38,35 @@ internal sealed class TextTable<T>
     }
 
     public int Count => _count;
+
+    /// <summary>How many entries the table holds before it grows.</summary>
+    public int Capacity => _entries.Length;
+
+    /// <summary>
+    /// Empties the table, keeping its arrays: no key (a reference into the text compiled) or value is left, and the bytes
+    /// copied into the current chunk are zeroed (older chunks, and a current one over <see cref="KeptChunk"/> bytes, are let
+    /// go with their keys).
+    /// </summary>
+    public void Clear()
+    {
+        if (_count > 0)
+        {
+            Array.Clear(_entries, 0, _count);
+            Array.Clear(_buckets);
+            _count = 0;
+        }
+
+        if (_chunk.Length > KeptChunk)
+        {
+            _chunk = [];
+        }
+        else
+        {
+            _chunk.AsSpan(0, _chunkUsed).Clear();
+        }
+
+        _chunkUsed = 0;
+    }
 
     public bool TryGetValue(ReadOnlySpan<byte> key, out T value)
     {

@@ -140,15 +140,15 @@ public sealed class PlainForceRuleTests
     private static GrowthBookPayload Compile(string rule, bool plainForceRules)
     {
         var json = """{"features":{"parent":{"defaultValue":true},"f":{"defaultValue":"default","rules":[""" + rule + """,{"force":"next"}]}}}""";
-        return new PayloadCompiler(null, null) { PlainForceRules = plainForceRules }.Compile(Encoding.UTF8.GetBytes(json));
+        return new PayloadCompiler(null, null, new CompileScratch()) { PlainForceRules = plainForceRules }.Compile(Encoding.UTF8.GetBytes(json));
     }
 
     private static bool IsPlain(string rule)
     {
         var reader = new PayloadReader(Encoding.UTF8.GetBytes(rule));
         reader.Read();
-        var members = new StreamedMembers(new JsonValueReader(), new GrowthBook.FeatureManagement.Conditions.ConditionCompiler(GrowthBook.FeatureManagement.Conditions.SavedGroups.Empty));
-        members.Read(ref reader, Encoding.UTF8.GetBytes(rule), 0, depth: 2, buildConditions: false);
+        var members = new StreamedMembers(new JsonValueReader());
+        members.Read(ref reader, Encoding.UTF8.GetBytes(rule), 0, depth: 2, conditions: null);
         return PayloadCompiler.IsPlainForceRule(members.Present);
     }
 

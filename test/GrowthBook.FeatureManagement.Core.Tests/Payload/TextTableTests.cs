@@ -70,4 +70,44 @@ public sealed class TextTableTests
             Assert.That(allocated, Is.LessThan(100), "no buckets, entries or text chunk before the first key");
         });
     }
+
+    [Test]
+    public void AClearedTable_FindsNothing_KeepsItsRoom_AndLetsGoOfItsKeysAndValues()
+    {
+        var table = new TextTable<object>();
+        var (text, value) = FillAndForget(table);
+        var capacity = table.Capacity;
+        table.Clear();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Assert.Multiple(() =>
+        {
+            Assert.That(table.Count, Is.Zero);
+            Assert.That(table.TryGetValue("k1"u8, out _), Is.False);
+            Assert.That(table.TryGetValue("{\"m\":1}"u8, out _), Is.False);
+            Assert.That(table.Capacity, Is.EqualTo(capacity));
+            Assert.That(text.TryGetTarget(out _), Is.False, "a key given as memory is not kept");
+            Assert.That(value.TryGetTarget(out _), Is.False, "no value is kept");
+        });
+
+        // Used again, as new: copied keys start over in the kept chunk, and what they read is what was added since.
+        table.Add("k1"u8, "again");
+        Assert.That(table.TryGetValue("k1"u8, out var again) && (string)again == "again", Is.True);
+        Assert.That(table.Count, Is.EqualTo(1));
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static (WeakReference<byte[]> Text, WeakReference<object> Value) FillAndForget(TextTable<object> table)
+    {
+        var text = Encoding.UTF8.GetBytes("{\"m\":1}");
+        var value = new object();
+        table.Add(text.AsMemory(), value);
+        for (var i = 0; i < 100; i++)
+        {
+            table.Add(Encoding.UTF8.GetBytes("k" + i), value);
+        }
+
+        return (new WeakReference<byte[]>(text), new WeakReference<object>(value));
+    }
 }
