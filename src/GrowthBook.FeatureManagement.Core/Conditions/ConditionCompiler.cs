@@ -85,14 +85,15 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups, ConditionTables
             return CompileShared(source[member]);
         }
 
-        if (_byText.TryGetValue(text.Span, out var known))
+        var hash = TextTable<SharedCondition>.HashOf(text.Span);
+        if (_byText.TryGetValue(text.Span, hash, out var known))
         {
             Repeats = true;
         }
         else
         {
             known = source.CompiledCondition(member) ?? CompileNew(source[member]);
-            _byText.Add(text, known);
+            _byText.Add(text, hash, known);
         }
 
         return Use(known);

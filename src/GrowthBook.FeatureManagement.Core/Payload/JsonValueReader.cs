@@ -105,7 +105,8 @@ internal sealed class JsonValueReader
             return ReadUninterned(ref reader);
         }
 
-        if (_strings.TryGetValue(span, out var known))
+        var hash = TextTable<string>.HashOf(span);
+        if (_strings.TryGetValue(span, hash, out var known))
         {
             return known;
         }
@@ -113,7 +114,7 @@ internal sealed class JsonValueReader
         var text = Encoding.UTF8.GetString(span);
         if (_strings.Count < MaxInternedStrings)
         {
-            _strings.Add(span, text);
+            _strings.Add(span, hash, text);
         }
 
         return text;

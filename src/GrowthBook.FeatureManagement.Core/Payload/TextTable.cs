@@ -68,11 +68,16 @@ internal sealed class TextTable<T>
         _chunkUsed = 0;
     }
 
-    public bool TryGetValue(ReadOnlySpan<byte> key, out T value)
+    public bool TryGetValue(ReadOnlySpan<byte> key, out T value) => TryGetValue(key, HashOf(key), out value);
+
+    /// <summary>
+    /// <see cref="TryGetValue(ReadOnlySpan{byte}, out T)"/> with the key's <see cref="HashOf"/>, which an
+    /// <see cref="Add(ReadOnlyMemory{byte}, uint, T)"/> after a miss takes too, rather than hashing the key again.
+    /// </summary>
+    public bool TryGetValue(ReadOnlySpan<byte> key, uint hash, out T value)
     {
         if (_count > 0)
         {
-            var hash = Hash(key);
             for (var i = _buckets[hash & (uint)(_buckets.Length - 1)]; i != 0; i = _entries[i - 1].Next)
             {
                 ref var entry = ref _entries[i - 1];
@@ -89,9 +94,12 @@ internal sealed class TextTable<T>
     }
 
     /// <summary>Adds a copy of <paramref name="key"/> (not in the table yet), unless its chain is full.</summary>
-    public void Add(ReadOnlySpan<byte> key, T value)
+    public void Add(ReadOnlySpan<byte> key, T value) => Add(key, HashOf(key), value);
+
+    /// <summary><see cref="Add(ReadOnlySpan{byte}, T)"/>, with the key's <see cref="HashOf"/>.</summary>
+    public void Add(ReadOnlySpan<byte> key, uint hash, T value)
     {
-        if (FreeBucket(key, out var hash) is not { } bucket)
+        if (FreeBucket(hash) is not { } bucket)
         {
             return;
         }
@@ -112,23 +120,25 @@ internal sealed class TextTable<T>
     /// Adds <paramref name="key"/> (not in the table yet) without copying it, unless its chain is full: its memory must
     /// stay unchanged for the table's life (a part of the text being compiled).
     /// </summary>
-    public void Add(ReadOnlyMemory<byte> key, T value)
+    public void Add(ReadOnlyMemory<byte> key, T value) => Add(key, HashOf(key.Span), value);
+
+    /// <summary><see cref="Add(ReadOnlyMemory{byte}, T)"/>, with the key's <see cref="HashOf"/>.</summary>
+    public void Add(ReadOnlyMemory<byte> key, uint hash, T value)
     {
-        if (FreeBucket(key.Span, out var hash) is { } bucket)
+        if (FreeBucket(hash) is { } bucket)
         {
             Insert(bucket, hash, key, value);
         }
     }
 
-    // The bucket the key goes into, or null when its chain is full.
-    private int? FreeBucket(ReadOnlySpan<byte> key, out uint hash)
+    // The bucket a key of this hash goes into, or null when its chain is full.
+    private int? FreeBucket(uint hash)
     {
         if (_count == _entries.Length)
         {
             Grow();
         }
 
-        hash = Hash(key);
         var bucket = (int)(hash & (uint)(_buckets.Length - 1));
         var chain = 0;
         for (var i = _buckets[bucket]; i != 0; i = _entries[i - 1].Next)
@@ -148,7 +158,8 @@ internal sealed class TextTable<T>
         _buckets[bucket] = ++_count;
     }
 
-    private static uint Hash(ReadOnlySpan<byte> key) => (uint)XxHash3.HashToUInt64(key, Seed);
+    /// <summary>The key's hash, seeded per process; a lookup and an add of one key may share it.</summary>
+    public static uint HashOf(ReadOnlySpan<byte> key) => (uint)XxHash3.HashToUInt64(key, Seed);
 
     private void Grow()
     {
