@@ -92,11 +92,11 @@ internal ref struct ObjectWalker
         }
         else
         {
-            var reader = new Utf8JsonReader(_json[_position..], isFinalBlock: true, new JsonReaderState(JsonValueReader.Options));
+            var reader = new PayloadReader(_json[_position..]);
             reader.Read();
             name = reader.ValueSpan;
             escaped = reader.ValueIsEscaped;
-            _position += (int)reader.BytesConsumed;
+            _position += reader.BytesConsumed;
         }
 
         _position = SkipWhitespace(_json, _position);

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Text;
@@ -187,11 +188,16 @@ internal ref struct PayloadReader
     /// <summary>The string's or property name's value, as <see cref="Utf8JsonReader.GetString"/> gives it.</summary>
     /// <exception cref="InvalidOperationException">It is not valid UTF-8, or escapes a lone surrogate.</exception>
     public readonly string GetString()
-        => !_escaped && Utf8.IsValid(ValueSpan) ? Encoding.UTF8.GetString(ValueSpan) : Framework().GetString()!;
+        => !_escaped && Utf8.IsValid(ValueSpan) ? Encoding.UTF8.GetString(ValueSpan) : FrameworkString();
 
     /// <summary>Unescapes the string or property name into <paramref name="destination"/>, as <see cref="Utf8JsonReader.CopyString(Span{char})"/>.</summary>
     /// <exception cref="InvalidOperationException">It is not valid UTF-8, or escapes a lone surrogate.</exception>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public readonly int CopyString(Span<char> destination) => Framework().CopyString(destination);
+
+    // Not inlined, as ReadCheckedString.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private readonly string FrameworkString() => Framework().GetString()!;
 
     private readonly bool InObject => _depth <= 64 ? ((_objects >> (_depth - 1)) & 1) != 0 : _deepObjects![_depth - 65];
 
@@ -324,7 +330,15 @@ internal ref struct PayloadReader
             return;
         }
 
-        // An escape, a control character or no closing quote: the framework's reader checks it.
+        ReadCheckedString(at);
+    }
+
+    // A string with an escape, a control character or no closing quote: the framework's reader checks it. Not inlined:
+    // its reader would make every string's call zero a frame of a few hundred bytes.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ReadCheckedString(int at)
+    {
+        var start = at + 1;
         var reader = new Utf8JsonReader(_json[at..], isFinalBlock: true, new JsonReaderState(JsonValueReader.Options));
         try
         {
@@ -453,6 +467,7 @@ internal ref struct PayloadReader
     /// one whole value goes, and stops at the same place this reader did.
     /// </summary>
     [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private readonly void ThrowAsFramework()
     {
         var reader = new Utf8JsonReader(_json, isFinalBlock: true, new JsonReaderState(JsonValueReader.Options));
