@@ -4,24 +4,58 @@ using GrowthBook.FeatureManagement.Payload;
 namespace GrowthBook.FeatureManagement.Conditions;
 
 /// <summary>
-/// A compiled condition and the JSON it was compiled from (kept for reporting the experiment it targets), with what
-/// compiling it reported, reported again for every use.
+/// A compiled condition, with what compiling it reported (reported again for every use) and, for an experiment's, the
+/// JSON it was compiled from (kept for reporting the experiment). Most conditions have neither problems nor saved-group
+/// reads and target no experiment: they take no more than the compiled tree and this object.
 /// </summary>
-internal sealed class SharedCondition(Condition condition, JsValue? source)
+internal sealed class SharedCondition(Condition condition)
 {
+    private Details? _details;
+
     public Condition Condition { get; } = condition;
 
     /// <summary>
-    /// The JSON it was compiled from; null for a condition compiled as it was read (no value built), until an
-    /// experiment that reports it sets it while the payload's text is still at hand.
+    /// The JSON it was compiled from, once an experiment that reports it has set it (while the payload's text is still
+    /// at hand); null until then.
     /// </summary>
-    public JsValue? Source { get; set; } = source;
+    public JsValue? Source
+    {
+        get => _details?.Source;
+        set => (_details ??= new()).Source = value;
+    }
 
     /// <summary>Problems compiling it reported (unknown operators, depth, bad regexes).</summary>
-    public string[] Problems { get; init; } = [];
+    public string[] Problems
+    {
+        get => _details?.Problems ?? [];
+        init
+        {
+            if (value.Length > 0)
+            {
+                (_details ??= new()).Problems = value;
+            }
+        }
+    }
 
     /// <summary>How many of its parts read saved groups.</summary>
-    public int SavedGroupReads { get; init; }
+    public int SavedGroupReads
+    {
+        get => _details?.SavedGroupReads ?? 0;
+        init
+        {
+            if (value != 0)
+            {
+                (_details ??= new()).SavedGroupReads = value;
+            }
+        }
+    }
+
+    private sealed class Details
+    {
+        public JsValue? Source;
+        public string[] Problems = [];
+        public int SavedGroupReads;
+    }
 }
 
 /// <summary>
@@ -127,7 +161,7 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups, ConditionTables
             return null;
         }
 
-        var known = new SharedCondition(compiled, null)
+        var known = new SharedCondition(compiled)
         {
             Problems = Problems.Count == problems ? [] : Problems.GetRange(problems, Problems.Count - problems).ToArray(),
         };
@@ -240,7 +274,7 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups, ConditionTables
         var reads = SavedGroupReads;
         _tooDeep = false;
         var compiled = CompileCondition(condition, 0);
-        var known = new SharedCondition(_tooDeep ? Condition.False : compiled, condition)
+        var known = new SharedCondition(_tooDeep ? Condition.False : compiled)
         {
             Problems = Problems.Count == problems ? [] : Problems.GetRange(problems, Problems.Count - problems).ToArray(),
             SavedGroupReads = SavedGroupReads - reads,

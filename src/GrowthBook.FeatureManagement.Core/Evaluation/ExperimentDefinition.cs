@@ -152,7 +152,7 @@ internal sealed class ExperimentDefinition
         var shared = source.IsTruthy(Member.Condition) ? compiler.CompileShared(source, Member.Condition) : null;
         if (shared is { Source: null })
         {
-            shared.Source = source[Member.Condition]; // compiled as read: the experiment reports it
+            shared.Source = source[Member.Condition]; // kept only for an experiment, which reports it
         }
         var @namespace = ns.IsTruthy ? ExperimentJson.ReadNamespace(ns) : null;
 

@@ -98,11 +98,14 @@ internal static class MemberNames
     // Compared as UTF-8, without decoding: the names are ASCII, so bytes equal means names equal.
     private static bool TryIdentify(ReadOnlySpan<byte> name, out Member member)
     {
-        if (name.Length <= MaxLength)
+        if (name.Length <= MaxLength && name.Length > 0)
         {
+            // Names of a length nearly always differ in their last byte (rules, range, force, phase): compared first.
+            var last = name[^1];
             foreach (var candidate in ByLength[name.Length])
             {
-                if (name.SequenceEqual(Utf8Names[(int)candidate]))
+                var known = Utf8Names[(int)candidate];
+                if (known[^1] == last && name.SequenceEqual(known))
                 {
                     member = candidate;
                     return true;
