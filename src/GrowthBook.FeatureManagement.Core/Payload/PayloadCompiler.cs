@@ -511,68 +511,75 @@ internal sealed class PayloadCompiler
                 return new ForceRule(plainId, plainValue, plainCondition, rollout: null, parentConditions: null, filters: null, tracks: null);
             }
 
-            var id = rule.TruthyString(Member.Id);
-            var parents = ExperimentDefinition.CompileParents(rule[Member.ParentConditions], _conditions);
-            var filters = ExperimentJson.ReadFilters(rule[Member.Filters]);
-
-            if (rule.Contains(Member.Force))
-            {
-                var range = rule[Member.Range];
-                var seed = rule.TruthyString(Member.Seed) ?? featureKey;
-                var hashAttribute = rule.TruthyString(Member.HashAttribute);
-                var fallbackAttribute = rule.TruthyString(Member.FallbackAttribute);
-                var rangeValue = range.IsTruthy ? JsRead.Range(range, "range") : (BucketRange?)null;
-                var coverage = rule.Number(Member.Coverage);
-                var hashVersion = rule.TruthyInt(Member.HashVersion) ?? 1;
-                var tracks = ReadTracks(rule[Member.Tracks]);
-                var value = _values.Deferred(rule[Member.Force]);
-                var condition = rule.IsTruthy(Member.Condition) ? _conditions.CompileShared(rule, Member.Condition).Condition : null;
-                var rollout = rangeValue is null && coverage is null ? null : new Rollout
-                {
-                    Seed = seed,
-                    HashAttribute = hashAttribute,
-                    FallbackAttribute = fallbackAttribute,
-                    DisableStickyBucketing = rule.IsTruthy(Member.DisableStickyBucketing),
-                    Range = rangeValue,
-                    Coverage = coverage,
-                    HashVersion = hashVersion,
-                };
-                return new ForceRule(id, value, condition, rollout, parents, filters, tracks);
-            }
-
-            // Contextual bandit rules carry their variations under `contextualVariations`.
-            var variations = rule.TypeOf(Member.ContextualVariations) == JsType.Null ? Member.Variations : Member.ContextualVariations;
-            if (rule.TypeOf(variations) == JsType.Null)
-            {
-                // Neither force nor variations: the rule does nothing itself, but its prerequisites still gate the feature.
-                return parents is null ? null : FeatureRule.Gating(id, parents, filters);
-            }
-
-            if (rule.TypeOf(variations) != JsType.Array)
-            {
-                throw JsRead.Wrong(MemberNames.Of(variations), "an array");
-            }
-
-            var source = _ruleExperiment.Of(rule, featureKey);
-            var experiment = ExperimentDefinition.CompileRule(source, _conditions, _values);
-
-            BanditLeaf[]? leaves = null;
-            if (rule.TruthyString(Member.ContextualBanditRef) is { } banditRef)
-            {
-                _needsBandits = true;
-                if (_banditsKnown && _bandits.TryGetValue(banditRef, out var bandit) && bandit.IsTruthy)
-                {
-                    (leaves, experiment) = CompileBandit(source.ToJsObject(), bandit, experiment);
-                }
-            }
-
-            return FeatureRule.Running(id, experiment, parents, filters, leaves);
+            return CompileAnyRule(featureKey, rule);
         }
         catch (PayloadFormatException e)
         {
             _featureWarnings.Add($"Feature '{featureKey}' rule {index} skipped: {e.Message}.");
             return null;
         }
+    }
+
+    // Any other rule. Not inlined: its many values would make every plain force rule's call zero a frame of their size.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private FeatureRule? CompileAnyRule(string featureKey, StreamedMembers rule)
+    {
+        var id = rule.TruthyString(Member.Id);
+        var parents = ExperimentDefinition.CompileParents(rule[Member.ParentConditions], _conditions);
+        var filters = ExperimentJson.ReadFilters(rule[Member.Filters]);
+
+        if (rule.Contains(Member.Force))
+        {
+            var range = rule[Member.Range];
+            var seed = rule.TruthyString(Member.Seed) ?? featureKey;
+            var hashAttribute = rule.TruthyString(Member.HashAttribute);
+            var fallbackAttribute = rule.TruthyString(Member.FallbackAttribute);
+            var rangeValue = range.IsTruthy ? JsRead.Range(range, "range") : (BucketRange?)null;
+            var coverage = rule.Number(Member.Coverage);
+            var hashVersion = rule.TruthyInt(Member.HashVersion) ?? 1;
+            var tracks = ReadTracks(rule[Member.Tracks]);
+            var value = _values.Deferred(rule[Member.Force]);
+            var condition = rule.IsTruthy(Member.Condition) ? _conditions.CompileShared(rule, Member.Condition).Condition : null;
+            var rollout = rangeValue is null && coverage is null ? null : new Rollout
+            {
+                Seed = seed,
+                HashAttribute = hashAttribute,
+                FallbackAttribute = fallbackAttribute,
+                DisableStickyBucketing = rule.IsTruthy(Member.DisableStickyBucketing),
+                Range = rangeValue,
+                Coverage = coverage,
+                HashVersion = hashVersion,
+            };
+            return new ForceRule(id, value, condition, rollout, parents, filters, tracks);
+        }
+
+        // Contextual bandit rules carry their variations under `contextualVariations`.
+        var variations = rule.TypeOf(Member.ContextualVariations) == JsType.Null ? Member.Variations : Member.ContextualVariations;
+        if (rule.TypeOf(variations) == JsType.Null)
+        {
+            // Neither force nor variations: the rule does nothing itself, but its prerequisites still gate the feature.
+            return parents is null ? null : FeatureRule.Gating(id, parents, filters);
+        }
+
+        if (rule.TypeOf(variations) != JsType.Array)
+        {
+            throw JsRead.Wrong(MemberNames.Of(variations), "an array");
+        }
+
+        var source = _ruleExperiment.Of(rule, featureKey);
+        var experiment = ExperimentDefinition.CompileRule(source, _conditions, _values);
+
+        BanditLeaf[]? leaves = null;
+        if (rule.TruthyString(Member.ContextualBanditRef) is { } banditRef)
+        {
+            _needsBandits = true;
+            if (_banditsKnown && _bandits.TryGetValue(banditRef, out var bandit) && bandit.IsTruthy)
+            {
+                (leaves, experiment) = CompileBandit(source.ToJsObject(), bandit, experiment);
+            }
+        }
+
+        return FeatureRule.Running(id, experiment, parents, filters, leaves);
     }
 
     private void ReadExperiments(in JsValue list)
