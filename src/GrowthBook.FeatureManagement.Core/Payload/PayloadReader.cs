@@ -201,8 +201,10 @@ internal ref struct PayloadReader
 
     private readonly bool InObject => _depth <= 64 ? ((_objects >> (_depth - 1)) & 1) != 0 : _deepObjects![_depth - 65];
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private readonly int At(int at) => at < _json.Length ? _json[at] : -1;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private readonly int SkipWhitespace(int at)
     {
         // Minified text has none, and a single space (after a colon) is common: searched only past a second byte.
@@ -297,6 +299,7 @@ internal ref struct PayloadReader
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ReadPropertyName(int at)
     {
         if (At(at) != '"')
@@ -317,6 +320,7 @@ internal ref struct PayloadReader
     }
 
     // The string whose opening quote is at `at`.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ReadString(int at)
     {
         var start = at + 1;
@@ -414,6 +418,7 @@ internal ref struct PayloadReader
         Token(type, at, literal.Length);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Token(JsonTokenType type, int at, int length)
     {
         _tokenType = type;
@@ -424,6 +429,7 @@ internal ref struct PayloadReader
         _position = at + length;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void EndContainer(int at, JsonTokenType type)
     {
         _depth--;
