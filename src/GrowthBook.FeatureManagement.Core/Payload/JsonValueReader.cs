@@ -128,6 +128,8 @@ internal sealed class JsonValueReader
         return ReadUninterned(ref reader);
     }
 
+    // Not inlined: its exception handler would give every interned string's read a frame to zero.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static string ReadUninterned(ref PayloadReader reader)
     {
         try

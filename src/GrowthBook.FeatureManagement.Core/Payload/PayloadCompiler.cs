@@ -440,8 +440,7 @@ internal sealed class PayloadCompiler
 
         var rules = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_rules);
         var feature = rulesAreArray ? new FeatureDefinition(key, defaultValue, rules) : null;
-        rules.Clear(); // no references kept to the rules of a feature that is done
-        _rules.Clear();
+        _rules.Clear(); // no references kept to the rules of a feature that is done
         if (!rulesAreArray)
         {
             _featureWarnings.Add($"Feature '{key}' skipped: 'rules' must be an array.");

@@ -43,6 +43,7 @@ internal ref struct PayloadReader
     private bool[]? _deepObjects; // the same for deeper levels, when there are any
     private JsonTokenType _tokenType;
     private bool _escaped;
+    private bool _ascii; // the string is known to be ASCII (so valid UTF-8)
 
     /// <summary>A reader at the start of <paramref name="json"/>, which holds one JSON value (and possibly more text after it).</summary>
     public PayloadReader(ReadOnlySpan<byte> json) => _json = json;
@@ -188,7 +189,7 @@ internal ref struct PayloadReader
     /// <summary>The string's or property name's value, as <see cref="Utf8JsonReader.GetString"/> gives it.</summary>
     /// <exception cref="InvalidOperationException">It is not valid UTF-8, or escapes a lone surrogate.</exception>
     public readonly string GetString()
-        => !_escaped && Utf8.IsValid(ValueSpan) ? Encoding.UTF8.GetString(ValueSpan) : FrameworkString();
+        => !_escaped && (_ascii || Utf8.IsValid(ValueSpan)) ? Encoding.UTF8.GetString(ValueSpan) : FrameworkString();
 
     /// <summary>Unescapes the string or property name into <paramref name="destination"/>, as <see cref="Utf8JsonReader.CopyString(Span{char})"/>.</summary>
     /// <exception cref="InvalidOperationException">It is not valid UTF-8, or escapes a lone surrogate.</exception>
@@ -243,7 +244,7 @@ internal ref struct PayloadReader
 
     // The length of the run of string bytes from `at` that need no checking: up to a quote, a backslash or a control
     // character (-1: none before the end). Most names and values are shorter than 16 bytes: one vector compare each.
-    private readonly int PlainLength(int at)
+    private int PlainLength(int at)
     {
         var length = 0;
         if (Vector128.IsHardwareAccelerated && at + Vector128<byte>.Count <= _json.Length)
@@ -254,12 +255,15 @@ internal ref struct PayloadReader
             var found = stops.ExtractMostSignificantBits();
             if (found != 0)
             {
-                return BitOperations.TrailingZeroCount(found);
+                length = BitOperations.TrailingZeroCount(found);
+                _ascii = (bytes.ExtractMostSignificantBits() & ((1u << length) - 1)) == 0; // no byte of 0x80 or more
+                return length;
             }
 
             length = Vector128<byte>.Count;
         }
 
+        _ascii = false; // not known: checked when decoded
         var rest = _json[(at + length)..].IndexOfAny(StringStops);
         return rest < 0 ? -1 : length + rest;
     }
@@ -356,6 +360,7 @@ internal ref struct PayloadReader
         _valueStart = start;
         _valueLength = reader.ValueSpan.Length;
         _escaped = reader.ValueIsEscaped;
+        _ascii = false;
         _position = at + (int)reader.BytesConsumed;
     }
 
