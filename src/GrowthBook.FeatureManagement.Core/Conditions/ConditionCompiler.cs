@@ -252,7 +252,11 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups, ConditionTables
     // The same problems and saved-group reads are reported for every use, as compiling it again would report them.
     private SharedCondition Use(SharedCondition known)
     {
-        Problems.AddRange(known.Problems);
+        if (known.Problems is { Length: > 0 } problems)
+        {
+            Problems.AddRange(problems); // most conditions have none: no range to copy
+        }
+
         SavedGroupReads += known.SavedGroupReads;
         return known;
     }
