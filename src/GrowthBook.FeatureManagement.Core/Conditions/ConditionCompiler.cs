@@ -136,7 +136,7 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups, ConditionTables
     /// <summary>
     /// Compiles the condition object the reader is on as it reads it, leaving the reader on its <c>}</c>, when it has
     /// the shape nearly every targeting condition has: attributes (not operators, not array indices, none repeated),
-    /// each compared with a value or with operators that take a plain operand (<see cref="IsPlainOperator"/>). Building
+    /// each compared with a value or with operators that take a plain operand (<see cref="PlainOperators"/>). Building
     /// its JSON value first cost more than compiling it. Any other condition is read past, and null returned: the
     /// caller compiles it from its value, as before. Either way the compiled condition is the same.
     /// </summary>
@@ -212,8 +212,8 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups, ConditionTables
         _readOperators.Clear();
         while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
         {
-            var op = values.ReadString(ref reader);
-            if (!IsPlainOperator(op) || _readNames.IndexOf(op, names) >= 0)
+            var op = reader.ValueIsEscaped ? null : PlainOperator(reader.ValueSpan);
+            if (op is null || _readNames.IndexOf(op, names) >= 0)
             {
                 return null;
             }
@@ -237,10 +237,47 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups, ConditionTables
     private readonly List<Condition> _readClauses = tables.ReadClauses;
     private readonly List<ValueMatcher> _readOperators = tables.ReadOperators;
 
-    /// <summary>Operators whose operand is compiled without nested conditions and without binding saved groups.</summary>
-    private static bool IsPlainOperator(string op) => op is "$eq" or "$ne" or "$lt" or "$lte" or "$gt" or "$gte" or "$exists"
-        or "$in" or "$nin" or "$ini" or "$nini" or "$veq" or "$vne" or "$vgt" or "$vgte" or "$vlt" or "$vlte"
-        or "$regex" or "$regexi" or "$type";
+    // Operators whose operand is compiled without nested conditions and without binding saved groups; none is longer
+    // than 8 bytes, so each is known by its bytes as one number.
+    private static readonly string[] PlainOperators =
+    [
+        "$eq", "$ne", "$lt", "$lte", "$gt", "$gte", "$exists", "$in", "$nin", "$ini", "$nini",
+        "$veq", "$vne", "$vgt", "$vgte", "$vlt", "$vlte", "$regex", "$regexi", "$type",
+    ];
+
+    private static readonly ulong[] PlainOperatorBytes = [.. PlainOperators.Select(op => Packed(System.Text.Encoding.ASCII.GetBytes(op)))];
+
+    /// <summary>The plain operator <paramref name="name"/> (UTF-8, unescaped) names; null for any other name.</summary>
+    private static string? PlainOperator(ReadOnlySpan<byte> name)
+    {
+        if (name.Length is < 3 or > 8)
+        {
+            return null;
+        }
+
+        var packed = Packed(name);
+        for (var i = 0; i < PlainOperatorBytes.Length; i++)
+        {
+            if (PlainOperatorBytes[i] == packed)
+            {
+                return PlainOperators[i];
+            }
+        }
+
+        return null;
+    }
+
+    // Up to 8 bytes as one number, the first in the lowest byte; the names compared are at least 3 bytes, none of them 0.
+    private static ulong Packed(ReadOnlySpan<byte> bytes)
+    {
+        var packed = 0UL;
+        for (var i = bytes.Length - 1; i >= 0; i--)
+        {
+            packed = (packed << 8) | bytes[i];
+        }
+
+        return packed;
+    }
 
     /// <summary>
     /// Whether a condition has come again yet. Until one has, a reader gains by building each condition as it reads it
