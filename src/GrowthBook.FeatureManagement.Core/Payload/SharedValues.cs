@@ -87,12 +87,15 @@ internal sealed class SharedValues
             return known;
         }
 
-        var variations = Variations(source[member].ArrayValue);
-        if (!text.IsEmpty)
+        if (text.IsEmpty)
         {
-            _variationsByText.Add(text, variations);
+            return Variations(source[member].ArrayValue);
         }
 
+        // Found by text from now on; an equal list written differently (which GrowthBook's API does not write) is not
+        // looked for by structure, as conditions are not.
+        var variations = Array.ConvertAll(source[member].ArrayValue, item => Value(item));
+        _variationsByText.Add(text, variations);
         return variations;
     }
 
@@ -132,14 +135,15 @@ internal sealed class SharedValues
 
         var items = source.TruthyArray(member)!;
         var numbers = JsRead.Numbers(items, MemberNames.Of(member)); // checks every member is a number
+        if (!text.IsEmpty)
+        {
+            _numbersByText.Add(text, numbers); // found by text from now on, as variations are
+            return numbers;
+        }
+
         if (!_numbers.TryGetValue(JsValue.Array(items), out var shared))
         {
             _numbers[JsValue.Array(items)] = shared = numbers;
-        }
-
-        if (!text.IsEmpty)
-        {
-            _numbersByText.Add(text, shared);
         }
 
         return shared;
@@ -186,14 +190,16 @@ internal sealed class SharedValues
         }
 
         var meta = source.TruthyArray(Member.Meta)!;
+        if (!text.IsEmpty)
+        {
+            known = new SharedMeta(ExperimentJson.ReadMeta(meta), meta);
+            _metaByText.Add(text, known); // found by text from now on, as variations are
+            return known;
+        }
+
         if (!_meta.TryGetValue(JsValue.Array(meta), out var shared))
         {
             _meta[JsValue.Array(meta)] = shared = new SharedMeta(ExperimentJson.ReadMeta(meta), meta);
-        }
-
-        if (!text.IsEmpty)
-        {
-            _metaByText.Add(text, shared);
         }
 
         return shared;
