@@ -1,3 +1,4 @@
+using System.Text.Json;
 using GrowthBook.FeatureManagement.Json;
 using GrowthBook.FeatureManagement.Payload;
 
@@ -153,7 +154,7 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups, ConditionTables
         if (compiled is null)
         {
             Rewind(problems, SavedGroupReads);
-            while (!(reader.TokenType == System.Text.Json.JsonTokenType.EndObject && reader.CurrentDepth == start))
+            while (!(reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == start))
             {
                 reader.Read();
             }
@@ -161,10 +162,7 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups, ConditionTables
             return null;
         }
 
-        var known = new SharedCondition(compiled)
-        {
-            Problems = Problems.Count == problems ? [] : Problems.GetRange(problems, Problems.Count - problems).ToArray(),
-        };
+        var known = new SharedCondition(compiled) { Problems = ProblemsSince(problems) };
         Rewind(problems, SavedGroupReads);
         return known;
     }
@@ -175,7 +173,7 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups, ConditionTables
     {
         _readNames.Clear();
         _readClauses.Clear();
-        while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var attribute = values.ReadString(ref reader);
             if (attribute.Length == 0 || attribute[0] == '$' || char.IsAsciiDigit(attribute[0]) || _readNames.Contains(attribute))
@@ -185,7 +183,7 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups, ConditionTables
 
             _readNames.Add(attribute);
             reader.Read();
-            var matcher = reader.TokenType == System.Text.Json.JsonTokenType.StartObject
+            var matcher = reader.TokenType == JsonTokenType.StartObject
                 ? ReadOperators(ref reader, values, depth + 2)
                 : CompileValue(values.Read(ref reader, depth + 1, intern: true), insensitive: false, 1);
             if (matcher is null)
@@ -210,7 +208,7 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups, ConditionTables
     {
         var names = _readNames.Count;
         _readOperators.Clear();
-        while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var op = reader.ValueIsEscaped ? null : PlainOperator(reader.ValueSpan);
             if (op is null || _readNames.IndexOf(op, names) >= 0)
@@ -298,6 +296,9 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups, ConditionTables
         return known;
     }
 
+    // What compiling reported since Problems had `count` entries: kept with the condition, to report for each use.
+    private string[] ProblemsSince(int count) => Problems.Count == count ? [] : [.. Problems.GetRange(count, Problems.Count - count)];
+
     private SharedCondition CompileKnown(in JsValue condition)
     {
         ref var known = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_compiled, condition, out var exists);
@@ -317,7 +318,7 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups, ConditionTables
         var compiled = CompileCondition(condition, 0);
         var known = new SharedCondition(_tooDeep ? Condition.False : compiled)
         {
-            Problems = Problems.Count == problems ? [] : Problems.GetRange(problems, Problems.Count - problems).ToArray(),
+            Problems = ProblemsSince(problems),
             SavedGroupReads = SavedGroupReads - reads,
         };
 

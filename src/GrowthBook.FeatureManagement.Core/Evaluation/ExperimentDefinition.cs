@@ -154,6 +154,7 @@ internal sealed class ExperimentDefinition
         {
             shared.Source = source[Member.Condition]; // kept only for an experiment, which reports it
         }
+
         var @namespace = ns.IsTruthy ? ExperimentJson.ReadNamespace(ns) : null;
 
         // Members only reported are checked as the public Experiment reads them (name, phase), so building it later cannot fail.

@@ -500,9 +500,9 @@ internal sealed class PayloadCompiler
         {
             if (PlainForceRules && IsPlainForceRule(rule.Present))
             {
-                // As below with parentConditions, filters, range, coverage and tracks absent: no prerequisites, filters,
-                // rollout or tracks; seed, hashAttribute, fallbackAttribute, hashVersion and disableStickyBucketing (read
-                // only for a rollout, but checked: a wrong type skips the rule) absent too.
+                // As CompileAnyRule with parentConditions, filters, range, coverage and tracks absent: no prerequisites,
+                // filters, rollout or tracks; seed, hashAttribute, fallbackAttribute, hashVersion and
+                // disableStickyBucketing (read only for a rollout, but checked: a wrong type skips the rule) absent too.
                 var plainId = rule.TruthyString(Member.Id);
                 rule.TryGetValue(Member.Force, out var force);
                 var plainValue = _values.Deferred(force);

@@ -24,8 +24,8 @@ namespace GrowthBook.FeatureManagement.Payload;
 /// </remarks>
 internal ref struct PayloadReader
 {
-    // As JsonValueReader.Options.MaxDepth: the framework's reader refuses a container deeper than this.
-    private const int MaxDepth = 100_000;
+    // The framework's reader refuses a container deeper than this.
+    private static readonly int MaxDepth = JsonValueReader.Options.MaxDepth;
 
     // JSON whitespace; what ends a number; what ends a string's plain run (a quote, an escape, a control character).
     private static readonly SearchValues<byte> Whitespace = SearchValues.Create(" \t\n\r"u8);

@@ -78,24 +78,26 @@ internal sealed class SharedValues
     public DeferredValue Deferred(in JsValue value)
         => value.Type is JsType.Object or JsType.Array ? DeferredValue.Of(value) : DeferredValue.Of(Value(value));
 
-    /// <summary>An experiment's variations (the member must be an array); lists of primitives are shared.</summary>
+    /// <summary>
+    /// An experiment's variations (the member must be an array). Read from the text, they are shared by their text, as
+    /// conditions are (an equal list written differently, which GrowthBook's API does not write, is not looked for);
+    /// from a built object, lists of primitives are shared by structure.
+    /// </summary>
     public FeatureValue[] Variations(JsonMembers source, Member member)
     {
         var text = source.Json(member);
-        if (!text.IsEmpty && _variationsByText.TryGetValue(text.Span, out var known))
-        {
-            return known;
-        }
-
         if (text.IsEmpty)
         {
             return Variations(source[member].ArrayValue);
         }
 
-        // Found by text from now on; an equal list written differently (which GrowthBook's API does not write) is not
-        // looked for by structure, as conditions are not.
-        var variations = Array.ConvertAll(source[member].ArrayValue, item => Value(item));
-        _variationsByText.Add(text, variations);
+        var hash = TextTable<FeatureValue[]>.HashOf(text.Span);
+        if (!_variationsByText.TryGetValue(text.Span, hash, out var variations))
+        {
+            variations = Array.ConvertAll(source[member].ArrayValue, item => Value(item));
+            _variationsByText.Add(text, hash, variations);
+        }
+
         return variations;
     }
 
@@ -119,7 +121,10 @@ internal sealed class SharedValues
         return shared;
     }
 
-    /// <summary>An array of numbers (weights), shared, or null when the member is falsy; a member that is not a number is a <see cref="PayloadFormatException"/>.</summary>
+    /// <summary>
+    /// An array of numbers (weights), shared as <see cref="Variations(JsonMembers, Member)"/> are, or null when the member
+    /// is falsy; a member that is not a number is a <see cref="PayloadFormatException"/>.
+    /// </summary>
     public double[]? Numbers(JsonMembers source, Member member)
     {
         if (!source.IsTruthy(member))
@@ -128,25 +133,26 @@ internal sealed class SharedValues
         }
 
         var text = source.Json(member);
-        if (!text.IsEmpty && _numbersByText.TryGetValue(text.Span, out var known))
+        if (text.IsEmpty)
         {
-            return known;
+            var items = source.TruthyArray(member)!;
+            var numbers = JsRead.Numbers(items, MemberNames.Of(member)); // checks every member is a number
+            if (!_numbers.TryGetValue(JsValue.Array(items), out var shared))
+            {
+                _numbers[JsValue.Array(items)] = shared = numbers;
+            }
+
+            return shared;
         }
 
-        var items = source.TruthyArray(member)!;
-        var numbers = JsRead.Numbers(items, MemberNames.Of(member)); // checks every member is a number
-        if (!text.IsEmpty)
+        var hash = TextTable<double[]>.HashOf(text.Span);
+        if (!_numbersByText.TryGetValue(text.Span, hash, out var known))
         {
-            _numbersByText.Add(text, numbers); // found by text from now on, as variations are
-            return numbers;
+            known = JsRead.Numbers(source.TruthyArray(member)!, MemberNames.Of(member));
+            _numbersByText.Add(text, hash, known);
         }
 
-        if (!_numbers.TryGetValue(JsValue.Array(items), out var shared))
-        {
-            _numbers[JsValue.Array(items)] = shared = numbers;
-        }
-
-        return shared;
+        return known;
     }
 
     /// <summary><c>getBucketRanges</c>, computed once per distinct input (<paramref name="weights"/> is shared, so compared by reference).</summary>
@@ -175,7 +181,7 @@ internal sealed class SharedValues
         return shared;
     }
 
-    /// <summary>Variation meta, shared when equal; null when the member is falsy.</summary>
+    /// <summary>Variation meta, shared as <see cref="Variations(JsonMembers, Member)"/> are; null when the member is falsy.</summary>
     public SharedMeta? Meta(JsonMembers source)
     {
         if (!source.IsTruthy(Member.Meta))
@@ -184,24 +190,25 @@ internal sealed class SharedValues
         }
 
         var text = source.Json(Member.Meta);
-        if (!text.IsEmpty && _metaByText.TryGetValue(text.Span, out var known))
+        if (text.IsEmpty)
         {
-            return known;
+            var meta = source.TruthyArray(Member.Meta)!;
+            if (!_meta.TryGetValue(JsValue.Array(meta), out var shared))
+            {
+                _meta[JsValue.Array(meta)] = shared = new SharedMeta(ExperimentJson.ReadMeta(meta), meta);
+            }
+
+            return shared;
         }
 
-        var meta = source.TruthyArray(Member.Meta)!;
-        if (!text.IsEmpty)
+        var hash = TextTable<SharedMeta>.HashOf(text.Span);
+        if (!_metaByText.TryGetValue(text.Span, hash, out var known))
         {
+            var meta = source.TruthyArray(Member.Meta)!;
             known = new SharedMeta(ExperimentJson.ReadMeta(meta), meta);
-            _metaByText.Add(text, known); // found by text from now on, as variations are
-            return known;
+            _metaByText.Add(text, hash, known);
         }
 
-        if (!_meta.TryGetValue(JsValue.Array(meta), out var shared))
-        {
-            _meta[JsValue.Array(meta)] = shared = new SharedMeta(ExperimentJson.ReadMeta(meta), meta);
-        }
-
-        return shared;
+        return known;
     }
 }
