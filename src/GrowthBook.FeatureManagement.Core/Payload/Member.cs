@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 
@@ -57,10 +58,14 @@ internal static class MemberNames
         "ranges", "name", "phase", "active", "status", "urlPatterns", "persistQueryString", "contextualBandit",
     ];
 
-    // The names in UTF-8, and the members by the length of their name (all ASCII: one byte a character).
+    // The names in UTF-8; and by the length of their name (all ASCII: one byte a character), the members with their
+    // first and last eight bytes as numbers (a name shorter than eight bytes is both, padded with zeros).
     private static readonly byte[][] Utf8Names = [.. Names.Select(Encoding.UTF8.GetBytes)];
-    private static readonly Member[][] ByLength =
-        [.. Enumerable.Range(0, MaxLength + 1).Select(length => Enumerable.Range(0, Count).Where(i => Names[i].Length == length).Select(i => (Member)i).ToArray())];
+    private static readonly Candidate[][] ByLength =
+        [.. Enumerable.Range(0, MaxLength + 1).Select(length => Enumerable.Range(0, Count).Where(i => Names[i].Length == length)
+            .Select(i => new Candidate(Head(Utf8Names[i]), Tail(Utf8Names[i]), (Member)i)).ToArray())];
+
+    private readonly record struct Candidate(ulong Head, ulong Tail, Member Member);
 
     /// <summary>The member's name in JSON.</summary>
     public static string Of(Member member) => Names[(int)member];
@@ -95,19 +100,19 @@ internal static class MemberNames
         return TryIdentify(utf8[..Encoding.UTF8.GetBytes(chars[..length], utf8)], out member);
     }
 
-    // Compared as UTF-8, without decoding: the names are ASCII, so bytes equal means names equal.
+    // Compared as UTF-8, without decoding: the names are ASCII, so bytes equal means names equal. A name of up to 16
+    // bytes is its first and last eight; a longer one is compared whole once those match.
     private static bool TryIdentify(ReadOnlySpan<byte> name, out Member member)
     {
         if (name.Length <= MaxLength && name.Length > 0)
         {
-            // Names of a length nearly always differ in their last byte (rules, range, force, phase): compared first.
-            var last = name[^1];
+            var head = Head(name);
+            var tail = Tail(name);
             foreach (var candidate in ByLength[name.Length])
             {
-                var known = Utf8Names[(int)candidate];
-                if (known[^1] == last && name.SequenceEqual(known))
+                if (candidate.Head == head && candidate.Tail == tail && (name.Length <= 16 || name.SequenceEqual(Utf8Names[(int)candidate.Member])))
                 {
-                    member = candidate;
+                    member = candidate.Member;
                     return true;
                 }
             }
@@ -116,6 +121,27 @@ internal static class MemberNames
         member = default;
         return false;
     }
+
+    // The first eight bytes as a number, the first in the lowest byte (zeros past a shorter name's end).
+    private static ulong Head(ReadOnlySpan<byte> name)
+    {
+        if (name.Length >= sizeof(ulong))
+        {
+            return BinaryPrimitives.ReadUInt64LittleEndian(name);
+        }
+
+        var packed = 0UL;
+        for (var i = name.Length - 1; i >= 0; i--)
+        {
+            packed = (packed << 8) | name[i];
+        }
+
+        return packed;
+    }
+
+    // The last eight bytes as a number (a shorter name's Head).
+    private static ulong Tail(ReadOnlySpan<byte> name)
+        => name.Length >= sizeof(ulong) ? BinaryPrimitives.ReadUInt64LittleEndian(name[^sizeof(ulong)..]) : Head(name);
 }
 
 /// <summary>A set of <see cref="Member"/>s, one bit each (there are at most 64): which members an object has, tested without a lookup.</summary>

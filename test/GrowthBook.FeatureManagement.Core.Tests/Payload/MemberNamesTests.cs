@@ -38,6 +38,34 @@ public sealed class MemberNamesTests
         Assert.That(MemberNames.Count, Is.LessThanOrEqualTo(64));
     }
 
+    // Names are compared by their first and last eight bytes, and whole when longer than sixteen: a change anywhere,
+    // the middle of the longest names included, makes another name.
+    [Test]
+    public void EveryMembersName_WithAnyOneCharacterChanged_IsNoMember()
+    {
+        var names = Enum.GetValues<Member>().Select(MemberNames.Of).ToHashSet(StringComparer.Ordinal);
+        var changed = 0;
+        Assert.Multiple(() =>
+        {
+            foreach (var name in names)
+            {
+                for (var i = 0; i < name.Length; i++)
+                {
+                    var chars = name.ToCharArray();
+                    chars[i] = chars[i] == 'q' ? 'z' : 'q';
+                    var other = new string(chars);
+                    if (!names.Contains(other))
+                    {
+                        changed++;
+                        Assert.That(Identify("\"" + other + "\""), Is.Null, other);
+                    }
+                }
+            }
+        });
+
+        Assert.That(changed, Is.EqualTo(names.Sum(name => name.Length)), "every change made a name that is no member's");
+    }
+
     [TestCase("\"Id\"")]
     [TestCase("\"ids\"")]
     [TestCase("\"\"")]
