@@ -171,12 +171,12 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups, ConditionTables
     // as soon as it is not of the shape CompileAsRead takes.
     private Condition? ReadClauses(ref PayloadReader reader, JsonValueReader values, int depth)
     {
-        _readNames.Clear();
-        _readClauses.Clear();
+        _readNames.Truncate();
+        _readClauses.Truncate();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var attribute = values.ReadString(ref reader);
-            if (attribute.Length == 0 || attribute[0] == '$' || char.IsAsciiDigit(attribute[0]) || _readNames.Contains(attribute))
+            if (attribute.Length == 0 || attribute[0] == '$' || char.IsAsciiDigit(attribute[0]) || _readNames.IndexOf(attribute) >= 0)
             {
                 return null; // operators at the top, array indices (put first by JS property order), repeated names
             }
@@ -198,7 +198,7 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups, ConditionTables
         {
             0 => Condition.True,
             1 => _readClauses[0],
-            _ => new AllCondition([.. _readClauses]),
+            _ => new AllCondition([.. _readClauses.AsSpan()]),
         };
     }
 
@@ -207,7 +207,7 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups, ConditionTables
     private ValueMatcher? ReadOperators(ref PayloadReader reader, JsonValueReader values, int depth)
     {
         var names = _readNames.Count;
-        _readOperators.Clear();
+        _readOperators.Truncate();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var op = reader.ValueIsEscaped ? null : PlainOperator(reader.ValueSpan);
@@ -221,19 +221,19 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups, ConditionTables
             _readOperators.Add(CompileOperator(op, values.Read(ref reader, depth, intern: true), 1));
         }
 
-        _readNames.RemoveRange(names, _readNames.Count - names);
+        _readNames.Truncate(names);
         return _readOperators.Count switch
         {
             0 => null, // {} is compared by equality
             1 => _readOperators[0],
-            _ => new AllOperatorsMatcher([.. _readOperators]),
+            _ => new AllOperatorsMatcher([.. _readOperators.AsSpan()]),
         };
     }
 
     // Scratch for CompileAsRead: names seen in the condition (then in the operator object being read), clauses, operators.
-    private readonly List<string> _readNames = tables.ReadNames;
-    private readonly List<Condition> _readClauses = tables.ReadClauses;
-    private readonly List<ValueMatcher> _readOperators = tables.ReadOperators;
+    private readonly ScratchList<string> _readNames = tables.ReadNames;
+    private readonly ScratchList<Condition> _readClauses = tables.ReadClauses;
+    private readonly ScratchList<ValueMatcher> _readOperators = tables.ReadOperators;
 
     // Operators whose operand is compiled without nested conditions and without binding saved groups; none is longer
     // than 8 bytes, so each is known by its bytes as one number.
@@ -578,7 +578,7 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups, ConditionTables
                     return ValueMatcher.Never;
                 }
 
-                return new InMatcher(new InSet(expected.ArrayValue, insensitive: op.EndsWith('i')), negate: op.StartsWith("$n", StringComparison.Ordinal));
+                return new InSet(expected.ArrayValue, insensitive: op.EndsWith('i'), negate: op.StartsWith("$n", StringComparison.Ordinal));
             case "$inGroup":
             case "$notInGroup":
             {

@@ -19,13 +19,13 @@ internal sealed class ConditionTables
     public List<string> Problems { get; } = [];
 
     /// <summary>Scratch for compiling a condition as it is read: the names seen, the clauses, the operators.</summary>
-    public List<string> ReadNames { get; } = [];
+    public ScratchList<string> ReadNames { get; } = new();
 
     /// <inheritdoc cref="ReadNames"/>
-    public List<Condition> ReadClauses { get; } = [];
+    public ScratchList<Condition> ReadClauses { get; } = new();
 
     /// <inheritdoc cref="ReadNames"/>
-    public List<ValueMatcher> ReadOperators { get; } = [];
+    public ScratchList<ValueMatcher> ReadOperators { get; } = new();
 
     /// <summary>How many entries its dictionary, table and lists hold before they grow.</summary>
     public int Capacity => Compiled.EnsureCapacity(0) + ByText.Capacity + GroupLists.Capacity + Problems.Capacity

@@ -37,7 +37,7 @@ internal sealed class CompileScratch
     /// <summary>Reads each rule of the payload in turn; made when a feature first has rules.</summary>
     public StreamedMembers Rule => _rule ??= new StreamedMembers(Reader);
 
-    public List<FeatureRule> Rules { get; } = [];
+    public ScratchList<FeatureRule> Rules { get; } = new();
 
     public List<string> FeatureWarnings { get; } = [];
 

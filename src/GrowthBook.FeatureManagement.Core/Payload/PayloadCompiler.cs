@@ -31,7 +31,7 @@ internal sealed class PayloadCompiler
     private readonly JsonValueReader _reader;
     private StreamedMembers? _rule; // made when a feature first has rules
     private readonly RuleExperimentMembers _ruleExperiment;
-    private readonly List<FeatureRule> _rules;
+    private readonly ScratchList<FeatureRule> _rules;
     private readonly SharedValues _values;
     private readonly List<string> _featureWarnings;
     private readonly List<string> _warnings;
@@ -422,7 +422,7 @@ internal sealed class PayloadCompiler
 
                 beforeRules = new Mark(_featureWarnings.Count, _conditions.Problems.Count, _conditions.SavedGroupReads, _needsBandits);
                 rulesAreArray = reader.TokenType is JsonTokenType.StartArray or JsonTokenType.Null;
-                _rules.Clear();
+                _rules.Truncate();
                 if (reader.TokenType == JsonTokenType.StartArray)
                 {
                     CompileRules(key, ref reader, json, offset);
@@ -438,9 +438,9 @@ internal sealed class PayloadCompiler
             }
         }
 
-        var rules = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_rules);
+        var rules = _rules.AsSpan();
         var feature = rulesAreArray ? new FeatureDefinition(key, defaultValue, rules) : null;
-        _rules.Clear(); // no references kept to the rules of a feature that is done
+        _rules.Truncate(); // the references left go when the scratch is cleared
         if (!rulesAreArray)
         {
             _featureWarnings.Add($"Feature '{key}' skipped: 'rules' must be an array.");
