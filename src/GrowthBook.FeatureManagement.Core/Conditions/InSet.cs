@@ -6,8 +6,9 @@ namespace GrowthBook.FeatureManagement.Conditions;
 /// The list of an <c>$in</c>/<c>$nin</c>/<c>$ini</c>/<c>$nini</c> operator or a saved group, prepared for
 /// lookups: <c>Array.prototype.includes</c> (SameValueZero, type-strict) or, case-insensitively, strict
 /// equality after lowercasing strings with JS <c>toLowerCase</c> (<see cref="JsCase"/>). Long lists are hashed.
+/// It is also the operator's matcher (one object per <c>$in</c>, not two): negated for <c>$nin</c> and <c>$nini</c>.
 /// </summary>
-internal sealed class InSet
+internal sealed class InSet : ValueMatcher
 {
     private const int LinearLimit = 8;
 
@@ -19,10 +20,12 @@ internal sealed class InSet
     private readonly bool _hasFalse;
     private readonly bool _hasNull;
     private readonly bool _hasNaN;
+    private readonly bool _negate;
 
-    public InSet(JsValue[] items, bool insensitive)
+    public InSet(JsValue[] items, bool insensitive, bool negate = false)
     {
         _insensitive = insensitive;
+        _negate = negate;
         _items = insensitive ? Array.ConvertAll(items, Fold) : items;
         if (items.Length <= LinearLimit)
         {
@@ -65,6 +68,9 @@ internal sealed class InSet
     }
 
     public static readonly InSet EmptySet = new([], insensitive: false);
+
+    /// <summary><c>$in</c> (<c>$nin</c> when negated): <see cref="IsIn"/>.</summary>
+    public override bool Matches(in JsValue value, SavedGroupPath? visited) => IsIn(value) != _negate;
 
     /// <summary><c>isIn(actual, expected)</c>: an array attribute matches when any element is in the list.</summary>
     public bool IsIn(in JsValue actual)

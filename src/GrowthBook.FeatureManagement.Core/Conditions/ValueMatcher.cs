@@ -169,12 +169,6 @@ internal sealed class ExistsMatcher(bool expected) : ValueMatcher
     public override bool Matches(in JsValue value, SavedGroupPath? visited) => value.IsNull != expected;
 }
 
-/// <summary><c>$in $nin $ini $nini</c>, and <c>$inGroup</c>/<c>$notInGroup</c> over a saved group's list.</summary>
-internal sealed class InMatcher(InSet set, bool negate) : ValueMatcher
-{
-    public override bool Matches(in JsValue value, SavedGroupPath? visited) => set.IsIn(value) != negate;
-}
-
 /// <summary>
 /// <c>$inGroup</c>/<c>$notInGroup</c>: a saved group's list, bound once the payload's saved groups are loaded
 /// (<see cref="ConditionCompiler.BindSavedGroupLists"/>), before the payload is published. An entry that is not a

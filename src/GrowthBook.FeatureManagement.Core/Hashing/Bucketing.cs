@@ -53,10 +53,10 @@ internal static class Bucketing
     }
 
     /// <summary><c>getBucketRanges(numVariations, coverage, weights)</c>.</summary>
-    public static BucketRange[] GetBucketRanges(int numVariations, double coverage, IReadOnlyList<double>? weights)
+    public static BucketRange[] GetBucketRanges(int numVariations, double coverage, double[]? weights)
     {
         coverage = coverage < 0 ? 0 : coverage > 1 ? 1 : coverage;
-        var equal = weights is null || weights.Count != numVariations;
+        var equal = weights is null || weights.Length != numVariations;
         if (!equal)
         {
             var total = 0.0;
@@ -68,10 +68,10 @@ internal static class Bucketing
             equal = total < 0.99 || total > 1.01;
         }
 
-        IReadOnlyList<double> used = equal ? GetEqualWeights(numVariations) : weights!;
-        var ranges = new BucketRange[used.Count];
+        var used = equal ? GetEqualWeights(numVariations) : weights!;
+        var ranges = new BucketRange[used.Length];
         var cumulative = 0.0;
-        for (var i = 0; i < used.Count; i++)
+        for (var i = 0; i < used.Length; i++)
         {
             var start = cumulative;
             cumulative += used[i];

@@ -94,7 +94,7 @@ internal sealed class SharedValues
         var hash = TextTable<FeatureValue[]>.HashOf(text.Span);
         if (!_variationsByText.TryGetValue(text.Span, hash, out var variations))
         {
-            variations = Array.ConvertAll(source[member].ArrayValue, item => Value(item));
+            variations = ValuesOf(source[member].ArrayValue);
             _variationsByText.Add(text, hash, variations);
         }
 
@@ -107,18 +107,29 @@ internal sealed class SharedValues
         {
             if (item.Type is JsType.Array or JsType.Object)
             {
-                return Array.ConvertAll(items, item => Value(item));
+                return ValuesOf(items);
             }
         }
 
         var key = JsValue.Array(items);
         if (!_variations.TryGetValue(key, out var shared))
         {
-            shared = Array.ConvertAll(items, item => Value(item));
+            shared = ValuesOf(items);
             _variations[key] = shared;
         }
 
         return shared;
+    }
+
+    private FeatureValue[] ValuesOf(JsValue[] items)
+    {
+        var values = new FeatureValue[items.Length];
+        for (var i = 0; i < items.Length; i++)
+        {
+            values[i] = Value(items[i]);
+        }
+
+        return values;
     }
 
     /// <summary>
