@@ -111,7 +111,7 @@ internal sealed class JsonValueReader
             return known;
         }
 
-        var text = Encoding.UTF8.GetString(span);
+        var text = reader.DecodeValueSpan();
         if (_strings.Count < MaxInternedStrings)
         {
             _strings.Add(span, hash, text);

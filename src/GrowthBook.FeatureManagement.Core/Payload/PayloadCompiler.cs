@@ -305,7 +305,7 @@ internal sealed class PayloadCompiler
             }
             else
             {
-                slot.Key ??= escaped ? JsonValueReader.ReadStringAt(json, nameStart) : Encoding.UTF8.GetString(name);
+                slot.Key ??= escaped ? JsonValueReader.ReadStringAt(json, nameStart) : PayloadReader.Decode(name);
                 walker.ValueEnded(CompileInto(ref slot, text));
             }
         }
@@ -341,7 +341,7 @@ internal sealed class PayloadCompiler
             return position;
         }
 
-        key = escaped ? JsonValueReader.ReadStringAt(json, nameStart) : Encoding.UTF8.GetString(name);
+        key = escaped ? JsonValueReader.ReadStringAt(json, nameStart) : PayloadReader.Decode(name);
         return previous.Index.TryGetValue(key, out var at) && Matches(json, nameStart, stamps[at]) ? at : -1;
     }
 

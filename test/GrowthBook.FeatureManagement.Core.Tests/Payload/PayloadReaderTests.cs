@@ -142,7 +142,15 @@ public sealed class PayloadReaderTests
             numbers.Add(random.Next(-1000, 1000).ToString(CultureInfo.InvariantCulture));
             var digits = new string([.. Enumerable.Range(0, random.Next(1, 40)).Select(_ => (char)('0' + random.Next(10)))]).TrimStart('0');
             numbers.Add($"{(random.Next(2) == 0 ? "-" : "")}{(digits.Length == 0 ? "0" : digits)}.{random.Next(1000)}e{random.Next(-400, 400)}");
+
+            // Plain decimals of 2 to 18 digits (read exactly by division up to 15), leading and trailing zeros included.
+            var whole = new string([.. Enumerable.Range(0, random.Next(1, 10)).Select(_ => (char)('0' + random.Next(10)))]).TrimStart('0');
+            var fraction = new string([.. Enumerable.Range(0, random.Next(1, 10)).Select(_ => (char)('0' + random.Next(10)))]);
+            numbers.Add($"{(random.Next(2) == 0 ? "-" : "")}{(whole.Length == 0 ? "0" : whole)}.{fraction}");
         }
+
+        numbers.AddRange(["0.5", "-0.0", "0.000000000000001", "0.1000000000000001", "999999999999999.9", "99999999999999.99",
+            "9999999999999999.9", "0.30000000000000004", "1.00000000000000", "123456789012345.6"]);
 
         foreach (var number in numbers)
         {
