@@ -272,10 +272,11 @@ internal ref struct PayloadReader
         return at;
     }
 
-    // Where the whitespace starting at `at` ends. Indentation is mostly shorter than 16 bytes: one vector compare each.
+    // Where the whitespace starting at `at` ends. Indentation is mostly shorter than 16 bytes, and rarely longer than
+    // 32: one vector compare each, at most two more for deep lines, before a search.
     private readonly int EndOfWhitespace(int at)
     {
-        if (Vector128.IsHardwareAccelerated && at + Vector128<byte>.Count <= _json.Length)
+        for (var vectors = 0; vectors < 3 && Vector128.IsHardwareAccelerated && at + Vector128<byte>.Count <= _json.Length; vectors++)
         {
             var bytes = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_json), (nuint)at);
             var whitespace = Vector128.Equals(bytes, Vector128.Create((byte)' ')) | Vector128.Equals(bytes, Vector128.Create((byte)'\n'))

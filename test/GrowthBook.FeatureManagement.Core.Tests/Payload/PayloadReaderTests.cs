@@ -120,6 +120,32 @@ public sealed class PayloadReaderTests
         Assert.That(Compare(Encoding.UTF8.GetBytes(text.ToString())), Is.EqualTo(depth <= 100_000));
     }
 
+    // Runs of every length up to four vectors and past, of each whitespace byte and mixed, before and after tokens,
+    // with a control character at every place in a run (not whitespace: refused).
+    [Test]
+    public void WhitespaceRuns_OfEveryLength_ReadAlike()
+    {
+        var accepted = 0;
+        foreach (var unit in new[] { " ", "\n", "\t", "\r", "\r\n  " })
+        {
+            for (var length = 0; length <= 70; length++)
+            {
+                var run = string.Concat(Enumerable.Repeat(unit, length))[..length];
+                if (Compare(Encoding.UTF8.GetBytes(run + "{" + run + "\"a\"" + run + ":" + run + "[1," + run + "true]" + run + "}" + run)))
+                {
+                    accepted++;
+                }
+
+                for (var at = 0; at < length; at += 7)
+                {
+                    Compare(Encoding.UTF8.GetBytes("[1," + run[..at] + "\u000b" + run[at..] + "2]"));
+                }
+            }
+        }
+
+        Assert.That(accepted, Is.EqualTo(5 * 71));
+    }
+
     [Test]
     public void Numbers_HaveTheSameValues()
     {
