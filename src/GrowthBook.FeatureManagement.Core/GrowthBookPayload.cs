@@ -16,7 +16,7 @@ namespace GrowthBook.FeatureManagement;
 public sealed partial class GrowthBookPayload
 {
     // Feature key → position in _features. Kept from the previous payload when an update leaves the keys as they were.
-    private readonly FrozenDictionary<string, int> _index;
+    private readonly FeatureIndex _index;
     private readonly FeatureDefinition[] _features;
     private readonly FeatureStamp[] _stamps;
 
@@ -24,7 +24,7 @@ public sealed partial class GrowthBookPayload
     private readonly Dictionary<FeatureDefinition, string[]>? _featureWarnings;
 
     internal GrowthBookPayload(
-        FrozenDictionary<string, int> index,
+        FeatureIndex index,
         FeatureDefinition[] features,
         FeatureStamp[] stamps,
         ExperimentDefinition[] experiments,
@@ -50,13 +50,13 @@ public sealed partial class GrowthBookPayload
 
     /// <summary>An empty payload: every feature is unknown.</summary>
     public static GrowthBookPayload Empty { get; } = new(
-        FrozenDictionary<string, int>.Empty, [], [], [], SavedGroups.Empty, null, [], null, default, default);
+        FeatureIndex.Empty, [], [], [], SavedGroups.Empty, null, [], null, default, default);
 
     /// <summary>The payload's <c>dateUpdated</c>, as sent.</summary>
     public string? DateUpdated { get; }
 
-    /// <summary>The keys of the features in the payload (skipped malformed features excluded).</summary>
-    public IReadOnlyCollection<string> FeatureKeys => _index.Keys;
+    /// <summary>The keys of the features in the payload, in payload order (skipped malformed features excluded).</summary>
+    public IReadOnlyCollection<string> FeatureKeys => _index;
 
     /// <summary>Problems found while compiling (skipped features and rules, invalid regexes, unknown operators), one line each.</summary>
     public IReadOnlyList<string> Warnings { get; }
@@ -75,7 +75,7 @@ public sealed partial class GrowthBookPayload
     internal string[] StickyBucketAttributes { get; }
 
     /// <summary>The feature index (key → position in <see cref="Features"/>).</summary>
-    internal FrozenDictionary<string, int> Index => _index;
+    internal FeatureIndex Index => _index;
 
     /// <summary>The compiled features, in payload order.</summary>
     internal FeatureDefinition[] Features => _features;

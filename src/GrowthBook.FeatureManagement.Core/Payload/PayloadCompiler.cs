@@ -651,7 +651,7 @@ internal sealed class PayloadCompiler
 
     // The index of the features by key; a key given twice keeps its first position and its last definition.
     // (`positions` is scratch, empty.)
-    private static System.Collections.Frozen.FrozenDictionary<string, int> IndexOf(ref FeatureDefinition[] features, ref FeatureStamp[] stamps, Dictionary<string, int> positions)
+    private static FeatureIndex IndexOf(ref FeatureDefinition[] features, ref FeatureStamp[] stamps, Dictionary<string, int> positions)
     {
         positions.EnsureCapacity(features.Length);
         var unique = 0;
@@ -677,7 +677,13 @@ internal sealed class PayloadCompiler
             stamps = stamps[..unique];
         }
 
-        return System.Collections.Frozen.FrozenDictionary.ToFrozenDictionary(positions, StringComparer.Ordinal);
+        var keys = new string[features.Length];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = features[i].Key;
+        }
+
+        return FeatureIndex.Create(keys);
     }
 
     // buildContextualBanditExperiment (docs/engine.md, "Contextual bandits"): one compiled experiment per leaf, plus the fallback.

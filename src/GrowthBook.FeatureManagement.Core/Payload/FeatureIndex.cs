@@ -1,0 +1,106 @@
+using System.Collections;
+using System.Collections.Frozen;
+
+namespace GrowthBook.FeatureManagement.Payload;
+
+/// <summary>
+/// A payload's features by key: the position of each key in the payload, looked up on every evaluation. Keys of
+/// different lengths (a small payload's, usually) are found by their length alone, then compared: built in one pass,
+/// where a <see cref="FrozenDictionary{TKey, TValue}"/> first searches for the cheapest way to tell its keys apart
+/// (about 0.4 µs for four keys), and looked up in about half the time. Other keys are indexed by a frozen dictionary,
+/// whose lookups a hash of the whole key could not match (docs/performance.md).
+/// </summary>
+internal sealed class FeatureIndex : IReadOnlyCollection<string>
+{
+    // Keys by length are used up to this length.
+    private const int MaxLengthIndexed = 64;
+
+    private readonly string[] _keys; // in payload order
+    private readonly int[]? _byLength; // 1 + the position of the key of each length; 0: none
+    private readonly FrozenDictionary<string, int>? _frozen;
+
+    private FeatureIndex(string[] keys, int[]? byLength, FrozenDictionary<string, int>? frozen)
+    {
+        _keys = keys;
+        _byLength = byLength;
+        _frozen = frozen;
+    }
+
+    public static FeatureIndex Empty { get; } = new([], [], null);
+
+    /// <summary>Whether the keys were indexed by a frozen dictionary (some have the same length).</summary>
+    internal bool IsFrozen => _frozen is not null;
+
+    public int Count => _keys.Length;
+
+    /// <summary>Indexes <paramref name="keys"/>, which are distinct, by their positions.</summary>
+    public static FeatureIndex Create(string[] keys)
+    {
+        if (ByLength(keys) is { } byLength)
+        {
+            return new FeatureIndex(keys, byLength, null);
+        }
+
+        var positions = new Dictionary<string, int>(keys.Length, StringComparer.Ordinal);
+        for (var i = 0; i < keys.Length; i++)
+        {
+            positions[keys[i]] = i;
+        }
+
+        return new FeatureIndex(keys, null, positions.ToFrozenDictionary(StringComparer.Ordinal));
+    }
+
+    /// <summary>The key's position in the payload.</summary>
+    public bool TryGetValue(string key, out int position)
+    {
+        if (_byLength is { } byLength)
+        {
+            if ((uint)key.Length < (uint)byLength.Length && byLength[key.Length] is > 0 and var at && string.Equals(_keys[at - 1], key, StringComparison.Ordinal))
+            {
+                position = at - 1;
+                return true;
+            }
+
+            position = -1;
+            return false;
+        }
+
+        return _frozen!.TryGetValue(key, out position);
+    }
+
+    /// <summary>Whether the payload has a feature of this key.</summary>
+    public bool ContainsKey(string key) => TryGetValue(key, out _);
+
+    public IEnumerator<string> GetEnumerator() => ((IEnumerable<string>)_keys).GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    // The keys' positions by their lengths, when no two have the same length (and none is long); null otherwise.
+    private static int[]? ByLength(string[] keys)
+    {
+        var longest = 0;
+        foreach (var key in keys)
+        {
+            longest = Math.Max(longest, key.Length);
+        }
+
+        if (longest > MaxLengthIndexed || keys.Length > longest + 1)
+        {
+            return null;
+        }
+
+        var byLength = new int[longest + 1];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            ref var position = ref byLength[keys[i].Length];
+            if (position != 0)
+            {
+                return null;
+            }
+
+            position = i + 1;
+        }
+
+        return byLength;
+    }
+}
