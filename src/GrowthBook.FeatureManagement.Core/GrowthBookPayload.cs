@@ -56,7 +56,7 @@ public sealed partial class GrowthBookPayload
     public string? DateUpdated { get; }
 
     /// <summary>The keys of the features in the payload, in payload order (skipped malformed features excluded).</summary>
-    public IReadOnlyCollection<string> FeatureKeys => _index;
+    public IReadOnlyCollection<string> FeatureKeys => new FeatureKeyList(_features);
 
     /// <summary>Problems found while compiling (skipped features and rules, invalid regexes, unknown operators), one line each.</summary>
     public IReadOnlyList<string> Warnings { get; }
@@ -218,4 +218,20 @@ public sealed partial class GrowthBookPayload
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "GrowthBook payload: {Problem}")]
     private static partial void LogWarning(ILogger logger, string problem);
+
+    // The features' keys, read from the features themselves (no array of them is kept).
+    private sealed class FeatureKeyList(FeatureDefinition[] features) : IReadOnlyCollection<string>
+    {
+        public int Count => features.Length;
+
+        public IEnumerator<string> GetEnumerator()
+        {
+            foreach (var feature in features)
+            {
+                yield return feature.Key;
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
 }

@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Collections.Frozen;
 
 namespace GrowthBook.FeatureManagement.Payload;
@@ -10,12 +9,12 @@ namespace GrowthBook.FeatureManagement.Payload;
 /// (about 0.4 µs for four keys), and looked up in about half the time. Other keys are indexed by a frozen dictionary,
 /// whose lookups a hash of the whole key could not match (docs/performance.md).
 /// </summary>
-internal sealed class FeatureIndex : IReadOnlyCollection<string>
+internal sealed class FeatureIndex
 {
     // Keys by length are used up to this length.
     private const int MaxLengthIndexed = 64;
 
-    private readonly string[] _keys; // in payload order
+    private readonly string[] _keys; // in payload order (only read by length)
     private readonly int[]? _byLength; // 1 + the position of the key of each length; 0: none
     private readonly FrozenDictionary<string, int>? _frozen;
 
@@ -31,23 +30,41 @@ internal sealed class FeatureIndex : IReadOnlyCollection<string>
     /// <summary>Whether the keys were indexed by a frozen dictionary (some have the same length).</summary>
     internal bool IsFrozen => _frozen is not null;
 
-    public int Count => _keys.Length;
-
     /// <summary>Indexes <paramref name="keys"/>, which are distinct, by their positions.</summary>
-    public static FeatureIndex Create(string[] keys)
+    public static FeatureIndex Create(string[] keys) => ByLength(keys) is { } byLength ? new(keys, byLength, null) : Frozen(keys);
+
+    /// <summary>
+    /// Indexes the keys of <paramref name="positions"/> (distinct, at the positions it gives), which has
+    /// <paramref name="count"/> keys; <paramref name="keyAt"/> gives the key at a position. The dictionary is only read.
+    /// </summary>
+    public static FeatureIndex Create(int count, Func<int, string> keyAt, Dictionary<string, int> positions)
     {
-        if (ByLength(keys) is { } byLength)
+        if (count <= MaxLengthIndexed + 1)
         {
-            return new FeatureIndex(keys, byLength, null);
+            var keys = new string[count];
+            for (var i = 0; i < count; i++)
+            {
+                keys[i] = keyAt(i);
+            }
+
+            if (ByLength(keys) is { } byLength)
+            {
+                return new FeatureIndex(keys, byLength, null);
+            }
         }
 
+        return new FeatureIndex([], null, positions.ToFrozenDictionary(StringComparer.Ordinal));
+    }
+
+    private static FeatureIndex Frozen(string[] keys)
+    {
         var positions = new Dictionary<string, int>(keys.Length, StringComparer.Ordinal);
         for (var i = 0; i < keys.Length; i++)
         {
             positions[keys[i]] = i;
         }
 
-        return new FeatureIndex(keys, null, positions.ToFrozenDictionary(StringComparer.Ordinal));
+        return new FeatureIndex([], null, positions.ToFrozenDictionary(StringComparer.Ordinal));
     }
 
     /// <summary>The key's position in the payload.</summary>
@@ -70,10 +87,6 @@ internal sealed class FeatureIndex : IReadOnlyCollection<string>
 
     /// <summary>Whether the payload has a feature of this key.</summary>
     public bool ContainsKey(string key) => TryGetValue(key, out _);
-
-    public IEnumerator<string> GetEnumerator() => ((IEnumerable<string>)_keys).GetEnumerator();
-
-    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     // The keys' positions by their lengths, when no two have the same length (and none is long); null otherwise.
     private static int[]? ByLength(string[] keys)

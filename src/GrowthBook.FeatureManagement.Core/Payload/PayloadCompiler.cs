@@ -677,13 +677,8 @@ internal sealed class PayloadCompiler
             stamps = stamps[..unique];
         }
 
-        var keys = new string[features.Length];
-        for (var i = 0; i < keys.Length; i++)
-        {
-            keys[i] = features[i].Key;
-        }
-
-        return FeatureIndex.Create(keys);
+        var indexed = features;
+        return FeatureIndex.Create(indexed.Length, i => indexed[i].Key, positions);
     }
 
     // buildContextualBanditExperiment (docs/engine.md, "Contextual bandits"): one compiled experiment per leaf, plus the fallback.

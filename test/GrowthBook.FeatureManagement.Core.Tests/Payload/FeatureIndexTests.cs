@@ -34,8 +34,6 @@ public sealed class FeatureIndexTests
         var index = FeatureIndex.Create(keys);
         Assert.Multiple(() =>
         {
-            Assert.That(index, Is.EqualTo(keys), "the keys, in payload order");
-            Assert.That(index, Has.Count.EqualTo(keys.Length));
             for (var i = 0; i < keys.Length; i++)
             {
                 Assert.That(index.TryGetValue(new string(keys[i].AsSpan()), out var position), Is.True, keys[i]);
@@ -83,6 +81,28 @@ public sealed class FeatureIndexTests
                 var expected = Array.IndexOf(list, probe);
                 Assert.That(index.TryGetValue(probe, out var position) ? position : -1, Is.EqualTo(expected), probe);
             }
+        });
+    }
+
+    // Keys of different lengths, out of order: four are indexed by length; seventy (some longer than 64) by a frozen dictionary.
+    [TestCase(70)]
+    [TestCase(4)]
+    public void APayloadsFeatures_AreFoundByKey_AndListedInPayloadOrder(int count)
+    {
+        var keys = Enumerable.Range(0, count).Select(i => "f" + new string('k', (i * 37) % count)).ToArray();
+        var payload = GrowthBookPayload.Parse("{\"features\":{" + string.Join(",", keys.Select((key, i) => $"\"{key}\":{{\"defaultValue\":{i}}}")) + "}}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(payload.FeatureKeys, Is.EqualTo(keys));
+            Assert.That(payload.FeatureKeys, Has.Count.EqualTo(count));
+            for (var i = 0; i < count; i++)
+            {
+                Assert.That(payload.ContainsFeature(keys[i]), Is.True, keys[i]);
+                Assert.That(payload.TryGetFeature(keys[i], out var feature) ? feature.Key : null, Is.EqualTo(keys[i]));
+            }
+
+            Assert.That(payload.ContainsFeature("f" + new string('k', count)), Is.False);
+            Assert.That(payload.ContainsFeature("g"), Is.False);
         });
     }
 
