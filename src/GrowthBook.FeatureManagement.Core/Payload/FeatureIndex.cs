@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using GrowthBook.FeatureManagement.Evaluation;
 
 namespace GrowthBook.FeatureManagement.Payload;
 
@@ -34,17 +35,17 @@ internal sealed class FeatureIndex
     public static FeatureIndex Create(string[] keys) => ByLength(keys) is { } byLength ? new(keys, byLength, null) : Frozen(keys);
 
     /// <summary>
-    /// Indexes the keys of <paramref name="positions"/> (distinct, at the positions it gives), which has
-    /// <paramref name="count"/> keys; <paramref name="keyAt"/> gives the key at a position. The dictionary is only read.
+    /// Indexes the keys of <paramref name="features"/> (distinct), whose positions <paramref name="positions"/> also
+    /// gives (it is only read).
     /// </summary>
-    public static FeatureIndex Create(int count, Func<int, string> keyAt, Dictionary<string, int> positions)
+    public static FeatureIndex Create(FeatureDefinition[] features, Dictionary<string, int> positions)
     {
-        if (count <= MaxLengthIndexed + 1)
+        if (features.Length <= MaxLengthIndexed + 1)
         {
-            var keys = new string[count];
-            for (var i = 0; i < count; i++)
+            var keys = new string[features.Length];
+            for (var i = 0; i < keys.Length; i++)
             {
-                keys[i] = keyAt(i);
+                keys[i] = features[i].Key;
             }
 
             if (ByLength(keys) is { } byLength)

@@ -677,8 +677,7 @@ internal sealed class PayloadCompiler
             stamps = stamps[..unique];
         }
 
-        var indexed = features;
-        return FeatureIndex.Create(indexed.Length, i => indexed[i].Key, positions);
+        return FeatureIndex.Create(features, positions);
     }
 
     // buildContextualBanditExperiment (docs/engine.md, "Contextual bandits"): one compiled experiment per leaf, plus the fallback.
