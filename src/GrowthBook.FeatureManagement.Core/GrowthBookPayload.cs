@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Text;
 using System.Text.Json;
 using GrowthBook.FeatureManagement.Conditions;

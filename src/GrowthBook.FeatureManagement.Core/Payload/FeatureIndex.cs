@@ -7,8 +7,9 @@ namespace GrowthBook.FeatureManagement.Payload;
 /// A payload's features by key: the position of each key in the payload, looked up on every evaluation. Keys of
 /// different lengths (a small payload's, usually) are found by their length alone, then compared: built in one pass,
 /// where a <see cref="FrozenDictionary{TKey, TValue}"/> first searches for the cheapest way to tell its keys apart
-/// (about 0.4 µs for four keys), and looked up in about half the time. Other keys are indexed by a frozen dictionary,
-/// whose lookups a hash of the whole key could not match (docs/performance.md).
+/// (0.2–0.4 µs for four keys), and looked up faster. Other keys are indexed by a frozen dictionary, whose lookups a
+/// hash of the keys' ends (or of whole keys) did not match for twenty keys or more (docs/performance.md, "Parse, issue
+/// 13's last item, continued").
 /// </summary>
 internal sealed class FeatureIndex
 {
@@ -32,7 +33,7 @@ internal sealed class FeatureIndex
     internal bool IsFrozen => _frozen is not null;
 
     /// <summary>Indexes <paramref name="keys"/>, which are distinct, by their positions.</summary>
-    public static FeatureIndex Create(string[] keys) => ByLength(keys) is { } byLength ? new(keys, byLength, null) : Frozen(keys);
+    public static FeatureIndex Create(string[] keys) => Create(keys, positions: null);
 
     /// <summary>
     /// Indexes the keys of <paramref name="features"/> (distinct), whose positions <paramref name="positions"/> also
@@ -40,29 +41,35 @@ internal sealed class FeatureIndex
     /// </summary>
     public static FeatureIndex Create(FeatureDefinition[] features, Dictionary<string, int> positions)
     {
+        // Only a payload of a few keys can have them all of different lengths: no key array is made for a larger one.
+        string[]? keys = null;
         if (features.Length <= MaxLengthIndexed + 1)
         {
-            var keys = new string[features.Length];
+            keys = new string[features.Length];
             for (var i = 0; i < keys.Length; i++)
             {
                 keys[i] = features[i].Key;
             }
-
-            if (ByLength(keys) is { } byLength)
-            {
-                return new FeatureIndex(keys, byLength, null);
-            }
         }
 
-        return new FeatureIndex([], null, positions.ToFrozenDictionary(StringComparer.Ordinal));
+        return Create(keys, positions);
     }
 
-    private static FeatureIndex Frozen(string[] keys)
+    // By length when `keys` (if given) allow it; otherwise a frozen dictionary of `positions` (made from `keys` if not given).
+    private static FeatureIndex Create(string[]? keys, Dictionary<string, int>? positions)
     {
-        var positions = new Dictionary<string, int>(keys.Length, StringComparer.Ordinal);
-        for (var i = 0; i < keys.Length; i++)
+        if (keys is not null && ByLength(keys) is { } byLength)
         {
-            positions[keys[i]] = i;
+            return new FeatureIndex(keys, byLength, null);
+        }
+
+        if (positions is null)
+        {
+            positions = new Dictionary<string, int>(keys!.Length, StringComparer.Ordinal);
+            for (var i = 0; i < keys.Length; i++)
+            {
+                positions[keys[i]] = i;
+            }
         }
 
         return new FeatureIndex([], null, positions.ToFrozenDictionary(StringComparer.Ordinal));
