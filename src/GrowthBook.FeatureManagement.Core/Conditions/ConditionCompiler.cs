@@ -243,7 +243,7 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups, ConditionTables
         "$veq", "$vne", "$vgt", "$vgte", "$vlt", "$vlte", "$regex", "$regexi", "$type",
     ];
 
-    private static readonly ulong[] PlainOperatorBytes = [.. PlainOperators.Select(op => Packed(System.Text.Encoding.ASCII.GetBytes(op)))];
+    private static readonly ulong[] PlainOperatorBytes = [.. PlainOperators.Select(op => PackedBytes.Head(System.Text.Encoding.ASCII.GetBytes(op)))];
 
     /// <summary>The plain operator <paramref name="name"/> (UTF-8, unescaped) names; null for any other name.</summary>
     private static string? PlainOperator(ReadOnlySpan<byte> name)
@@ -253,7 +253,7 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups, ConditionTables
             return null;
         }
 
-        var packed = Packed(name);
+        var packed = PackedBytes.Head(name); // all of it: 8 bytes at most
         for (var i = 0; i < PlainOperatorBytes.Length; i++)
         {
             if (PlainOperatorBytes[i] == packed)
@@ -263,18 +263,6 @@ internal sealed class ConditionCompiler(SavedGroups savedGroups, ConditionTables
         }
 
         return null;
-    }
-
-    // Up to 8 bytes as one number, the first in the lowest byte; the names compared are at least 3 bytes, none of them 0.
-    private static ulong Packed(ReadOnlySpan<byte> bytes)
-    {
-        var packed = 0UL;
-        for (var i = bytes.Length - 1; i >= 0; i--)
-        {
-            packed = (packed << 8) | bytes[i];
-        }
-
-        return packed;
     }
 
     /// <summary>

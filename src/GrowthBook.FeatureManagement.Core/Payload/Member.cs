@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 
@@ -63,7 +62,7 @@ internal static class MemberNames
     private static readonly byte[][] Utf8Names = [.. Names.Select(Encoding.UTF8.GetBytes)];
     private static readonly Candidate[][] ByLength =
         [.. Enumerable.Range(0, MaxLength + 1).Select(length => Enumerable.Range(0, Count).Where(i => Names[i].Length == length)
-            .Select(i => new Candidate(Head(Utf8Names[i]), Tail(Utf8Names[i]), (Member)i)).ToArray())];
+            .Select(i => new Candidate(PackedBytes.Head(Utf8Names[i]), PackedBytes.Tail(Utf8Names[i]), (Member)i)).ToArray())];
 
     private readonly record struct Candidate(ulong Head, ulong Tail, Member Member);
 
@@ -106,8 +105,8 @@ internal static class MemberNames
     {
         if (name.Length <= MaxLength && name.Length > 0)
         {
-            var head = Head(name);
-            var tail = Tail(name);
+            var head = PackedBytes.Head(name);
+            var tail = PackedBytes.Tail(name);
             foreach (var candidate in ByLength[name.Length])
             {
                 if (candidate.Head == head && candidate.Tail == tail && (name.Length <= 16 || name.SequenceEqual(Utf8Names[(int)candidate.Member])))
@@ -121,27 +120,6 @@ internal static class MemberNames
         member = default;
         return false;
     }
-
-    // The first eight bytes as a number, the first in the lowest byte (zeros past a shorter name's end).
-    private static ulong Head(ReadOnlySpan<byte> name)
-    {
-        if (name.Length >= sizeof(ulong))
-        {
-            return BinaryPrimitives.ReadUInt64LittleEndian(name);
-        }
-
-        var packed = 0UL;
-        for (var i = name.Length - 1; i >= 0; i--)
-        {
-            packed = (packed << 8) | name[i];
-        }
-
-        return packed;
-    }
-
-    // The last eight bytes as a number (a shorter name's Head).
-    private static ulong Tail(ReadOnlySpan<byte> name)
-        => name.Length >= sizeof(ulong) ? BinaryPrimitives.ReadUInt64LittleEndian(name[^sizeof(ulong)..]) : Head(name);
 }
 
 /// <summary>A set of <see cref="Member"/>s, one bit each (there are at most 64): which members an object has, tested without a lookup.</summary>

@@ -57,7 +57,7 @@ internal ref struct ObjectWalker
     /// <exception cref="JsonException">The text there is not a member of a JSON object.</exception>
     public bool MoveNext(out int nameStart, out ReadOnlySpan<byte> name, out bool escaped, out int valueStart)
     {
-        _position = SkipWhitespace(_json, _position);
+        _position = PayloadReader.SkipWhitespace(_json, _position);
         if (_position < _json.Length && _json[_position] == (byte)'}')
         {
             _position++;
@@ -71,7 +71,7 @@ internal ref struct ObjectWalker
         if (_started)
         {
             Expect((byte)',');
-            _position = SkipWhitespace(_json, _position);
+            _position = PayloadReader.SkipWhitespace(_json, _position);
         }
 
         _started = true;
@@ -99,9 +99,9 @@ internal ref struct ObjectWalker
             _position += reader.BytesConsumed;
         }
 
-        _position = SkipWhitespace(_json, _position);
+        _position = PayloadReader.SkipWhitespace(_json, _position);
         Expect((byte)':');
-        valueStart = SkipWhitespace(_json, _position);
+        valueStart = PayloadReader.SkipWhitespace(_json, _position);
         if (valueStart >= _json.Length)
         {
             throw Malformed(valueStart);
@@ -117,22 +117,11 @@ internal ref struct ObjectWalker
     /// <exception cref="JsonException">Something does.</exception>
     public static void ExpectEnd(ReadOnlySpan<byte> json, int position)
     {
-        position = SkipWhitespace(json, position);
+        position = PayloadReader.SkipWhitespace(json, position);
         if (position != json.Length)
         {
             throw Malformed(position);
         }
-    }
-
-    /// <summary>The position of the first byte at or after <paramref name="position"/> that is not JSON whitespace.</summary>
-    public static int SkipWhitespace(ReadOnlySpan<byte> json, int position)
-    {
-        while (position < json.Length && json[position] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
-        {
-            position++;
-        }
-
-        return position;
     }
 
     private void Expect(byte c)

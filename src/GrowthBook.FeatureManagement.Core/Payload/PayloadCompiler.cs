@@ -29,7 +29,6 @@ internal sealed class PayloadCompiler
     // Scratch the payload does not keep, rented for this compilation (CompileScratch).
     private readonly CompileScratch _scratch;
     private readonly JsonValueReader _reader;
-    private StreamedMembers? _rule; // made when a feature first has rules
     private readonly RuleExperimentMembers _ruleExperiment;
     private readonly ScratchList<FeatureRule> _rules;
     private readonly SharedValues _values;
@@ -93,7 +92,7 @@ internal sealed class PayloadCompiler
     public GrowthBookPayload Compile(ReadOnlyMemory<byte> text)
     {
         var json = text.Span;
-        var start = ObjectWalker.SkipWhitespace(json, 0);
+        var start = PayloadReader.SkipWhitespace(json, 0);
         if (start >= json.Length || json[start] != (byte)'{')
         {
             _reader.ReadAt(json, start, out var valueEnd); // text that is not JSON fails here, as JSON
@@ -160,7 +159,7 @@ internal sealed class PayloadCompiler
         if (encrypted[0] is { } encryptedFeatures)
         {
             _featuresPlaintext = Decrypt(encryptedFeatures, EncryptedNames[0]);
-            ReadFeatures(_featuresPlaintext, ObjectWalker.SkipWhitespace(_featuresPlaintext, 0));
+            ReadFeatures(_featuresPlaintext, PayloadReader.SkipWhitespace(_featuresPlaintext, 0));
         }
 
         if (encrypted[1] is { } encryptedExperiments)
@@ -472,9 +471,9 @@ internal sealed class PayloadCompiler
                 continue;
             }
 
-            _rule ??= _scratch.Rule;
-            _rule.Read(ref reader, json, offset, depth: 2, _conditions.Repeats ? null : _conditions);
-            if (CompileRule(featureKey, index++, _rule) is { } rule)
+            var members = _scratch.Rule;
+            members.Read(ref reader, json, offset, depth: 2, _conditions.Repeats ? null : _conditions);
+            if (CompileRule(featureKey, index++, members) is { } rule)
             {
                 _rules.Add(rule);
             }

@@ -257,15 +257,19 @@ internal ref struct PayloadReader
     private readonly int At(int at) => at < _json.Length ? _json[at] : -1;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private readonly int SkipWhitespace(int at)
+    private readonly int SkipWhitespace(int at) => SkipWhitespace(_json, at);
+
+    /// <summary>Where the JSON whitespace at <paramref name="at"/> in <paramref name="json"/> ends (<paramref name="at"/> when there is none).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int SkipWhitespace(ReadOnlySpan<byte> json, int at)
     {
         // Minified text has none, and a single space (after a colon) is common: searched only past a second byte.
-        if (at < _json.Length && _json[at] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
+        if (at < json.Length && json[at] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
         {
             at++;
-            if (at < _json.Length && _json[at] <= ' ')
+            if (at < json.Length && json[at] <= ' ')
             {
-                at = EndOfWhitespace(at);
+                at = EndOfWhitespace(json, at);
             }
         }
 
@@ -274,11 +278,11 @@ internal ref struct PayloadReader
 
     // Where the whitespace starting at `at` ends. Indentation is mostly shorter than 16 bytes, and rarely longer than
     // 32: one vector compare each, at most two more for deep lines, before a search.
-    private readonly int EndOfWhitespace(int at)
+    private static int EndOfWhitespace(ReadOnlySpan<byte> json, int at)
     {
-        for (var vectors = 0; vectors < 3 && Vector128.IsHardwareAccelerated && at + Vector128<byte>.Count <= _json.Length; vectors++)
+        for (var vectors = 0; vectors < 3 && Vector128.IsHardwareAccelerated && at + Vector128<byte>.Count <= json.Length; vectors++)
         {
-            var bytes = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(_json), (nuint)at);
+            var bytes = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(json), (nuint)at);
             var whitespace = Vector128.Equals(bytes, Vector128.Create((byte)' ')) | Vector128.Equals(bytes, Vector128.Create((byte)'\n'))
                 | Vector128.Equals(bytes, Vector128.Create((byte)'\r')) | Vector128.Equals(bytes, Vector128.Create((byte)'\t'));
             var other = ~whitespace.ExtractMostSignificantBits() & 0xFFFF;
@@ -290,8 +294,8 @@ internal ref struct PayloadReader
             at += Vector128<byte>.Count;
         }
 
-        var rest = _json[at..].IndexOfAnyExcept(Whitespace);
-        return rest < 0 ? _json.Length : at + rest;
+        var rest = json[at..].IndexOfAnyExcept(Whitespace);
+        return rest < 0 ? json.Length : at + rest;
     }
 
     // The length of the run of string bytes from `at` that need no checking: up to a quote, a backslash or a control

@@ -11,7 +11,6 @@ internal sealed class ScratchList<T>
 {
     private T[] _items = new T[4];
     private int _count;
-    private int _used; // how many items have been set since the last Clear
 
     public int Count => _count;
 
@@ -31,7 +30,6 @@ internal sealed class ScratchList<T>
 
         // Stored through a span: its array's type was checked once, when the span was made.
         _items.AsSpan()[_count++] = item;
-        _used = Math.Max(_used, _count);
     }
 
     /// <summary>The position of <paramref name="item"/> (compared by <see cref="EqualityComparer{T}.Default"/>) from <paramref name="start"/> on; -1 when it is not there.</summary>
@@ -54,8 +52,7 @@ internal sealed class ScratchList<T>
     /// <summary>Empties it, keeping no reference.</summary>
     public void Clear()
     {
-        Array.Clear(_items, 0, _used);
+        Array.Clear(_items); // the whole array: what Truncate left past the count goes too
         _count = 0;
-        _used = 0;
     }
 }
