@@ -212,22 +212,7 @@ internal ref struct PayloadReader
     /// <summary>The string's or property name's value, as <see cref="Utf8JsonReader.GetString"/> gives it.</summary>
     /// <exception cref="InvalidOperationException">It is not valid UTF-8, or escapes a lone surrogate.</exception>
     public readonly string GetString()
-    {
-        if (!_escaped)
-        {
-            if (_ascii)
-            {
-                return Encoding.Latin1.GetString(ValueSpan);
-            }
-
-            if (Utf8.IsValid(ValueSpan))
-            {
-                return Decode(ValueSpan);
-            }
-        }
-
-        return FrameworkString();
-    }
+        => !_escaped && (_ascii || Utf8.IsValid(ValueSpan)) ? DecodeValueSpan() : FrameworkString();
 
     /// <summary>
     /// The string's or property name's text as written (escapes not undone), decoded as <see cref="Encoding.UTF8"/>
